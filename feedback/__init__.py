@@ -1,0 +1,1 @@
+"""Feedback domain: customers, feedback items, messages, sentiment, intake and customer history."""

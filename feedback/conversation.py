@@ -1,0 +1,165 @@
+"""Replies, internal notes and status changes on an item — each one audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from feedback import audit
+from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
+from feedback.sentiment import score_text
+from portal.i18n import N_
+
+MAX_REPLY_LENGTH = 10_000
+
+# Plain words for the customer, translated where they are shown.
+STATUS_WORDS = {
+    Status.NEW: N_("Received — waiting for a team member"),
+    Status.ASSIGNED: N_("Assigned to a team member"),
+    Status.IN_PROGRESS: N_("We are working on it"),
+    Status.WAITING_ON_CUSTOMER: N_("Waiting for your reply"),
+    Status.RESOLVED: N_("Resolved"),
+    Status.CLOSED: N_("Closed"),
+}
+
+
+class ConversationError(ValueError):
+    """A reply or change that is not allowed (shown to the user as a message)."""
+
+
+def _check_body(body: str) -> str:
+    body = body.replace("\r\n", "\n").replace("\x00", "").strip()
+    if not body:
+        raise ConversationError(N_("Write a message first."))
+    if len(body) > MAX_REPLY_LENGTH:
+        raise ConversationError(N_("This message is too long (10,000 characters at most)."))
+    return body
+
+
+async def change_status(
+    item: FeedbackItem, new_status: Status, *, now: datetime, actor: Any = None, detail: str = ""
+) -> bool:
+    """Move an item to a new status with an audit event; returns False when unchanged."""
+    old_status = Status(item.status)
+    if old_status == new_status:
+        return False
+    item.status = new_status
+    item.updated_at = now
+    item.version += 1
+    update = ["status", "updated_at", "version"]
+    if new_status == Status.RESOLVED:
+        item.resolved_at = now
+        update.append("resolved_at")
+    await item.save(update_fields=update)
+    await audit.record(
+        item,
+        "status",
+        now=now,
+        actor=actor,
+        actor_kind=AuthorKind.STAFF if actor else AuthorKind.SYSTEM,
+        field="status",
+        old=old_status.value,
+        new=new_status.value,
+        detail=detail,
+    )
+    return True
+
+
+async def add_customer_reply(item: FeedbackItem, body: str, *, now: datetime) -> Message:
+    """The customer writes back from the tracking page; scored like the first message."""
+    body = _check_body(body)
+    if item.status == Status.CLOSED:
+        raise ConversationError(N_("This conversation is closed. Please send us new feedback."))
+    sentiment = score_text(body)
+    async with in_transaction():
+        message = await Message.create(
+            item=item,
+            author_kind=AuthorKind.CUSTOMER,
+            body=body,
+            sentiment_score=sentiment.score,
+            sentiment_label=sentiment.label,
+            sentiment_confidence=sentiment.confidence,
+            sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
+            created_at=now,
+        )
+        await audit.record(
+            item,
+            "customer_reply",
+            now=now,
+            actor_kind=AuthorKind.CUSTOMER,
+            detail=f"sentiment {sentiment.label} {sentiment.score:+.2f}",
+        )
+        if item.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
+            reason = "customer replied" if item.status == Status.WAITING_ON_CUSTOMER else "reopened"
+            await change_status(item, Status.IN_PROGRESS, now=now, detail=reason)
+        else:
+            item.updated_at = now
+            item.version += 1
+            await item.save(update_fields=["updated_at", "version"])
+    return message
+
+
+async def add_staff_reply(
+    item: FeedbackItem, staff: Any, body: str, *, now: datetime, internal: bool = False
+) -> Message:
+    """A public reply to the customer, or an internal note only staff see.
+
+    The first public reply is the first response. A customer nobody owns yet is owned by
+    the rep who first answers them; an unowned item is taken by that rep too.
+    """
+    body = _check_body(body)
+    async with in_transaction():
+        message = await Message.create(
+            item=item,
+            author_kind=AuthorKind.STAFF,
+            author_staff=staff,
+            body=body,
+            is_internal=internal,
+            created_at=now,
+        )
+        await audit.record(item, "note" if internal else "reply", now=now, actor=staff)
+        if internal:
+            item.updated_at = now
+            item.version += 1
+            await item.save(update_fields=["updated_at", "version"])
+            return message
+        update = ["updated_at", "version"]
+        if item.first_response_at is None:
+            item.first_response_at = now
+            update.append("first_response_at")
+            await audit.record(item, "first_response", now=now, actor=staff)
+        if item.owner_id is None:
+            item.owner_id = staff.id
+            update.append("owner_id")
+            await audit.record(
+                item,
+                "owner",
+                now=now,
+                actor=staff,
+                field="owner",
+                old="",
+                new=staff.name,
+                detail="took the item by answering it",
+            )
+        item.updated_at = now
+        item.version += 1
+        await item.save(update_fields=update)
+        if item.status in (Status.NEW, Status.ASSIGNED):
+            await change_status(item, Status.IN_PROGRESS, now=now, actor=staff)
+        customer = await Customer.get(id=item.customer_id)
+        if customer.owner_id is None:
+            customer.owner_id = staff.id
+            await customer.save(update_fields=["owner_id"])
+            await audit.record(
+                item,
+                "customer_owner",
+                now=now,
+                actor=staff,
+                field="customer owner",
+                old="",
+                new=staff.name,
+                detail="first to handle this customer",
+            )
+    return message

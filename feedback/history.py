@@ -1,0 +1,14 @@
+"""One timeline per customer that every rep sees."""
+
+from __future__ import annotations
+
+from feedback.models import Customer, FeedbackItem
+
+
+async def customer_history(customer: Customer) -> list[FeedbackItem]:
+    """Every item of the customer, oldest to newest, with the owner loaded (one query)."""
+    return (
+        await FeedbackItem.filter(customer_id=customer.id)
+        .select_related("owner")
+        .order_by("created_at", "id")
+    )

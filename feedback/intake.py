@@ -1,0 +1,237 @@
+"""Intake: validate a submission, find or create the customer, create the item, score it.
+
+The web form and staff logging feedback on a customer's behalf both come through
+`submit_feedback`, so scoring, auditing (and later routing) happen the same way for all.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from feedback import audit
+from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
+from feedback.sentiment import Sentiment, score_text
+from portal.i18n import N_
+
+LIMITS = {
+    "name": 120,
+    "email": 254,
+    "phone": 40,
+    "company": 120,
+    "order_reference": 60,
+    "touchpoint": 60,
+    "subject": 200,
+    "message": 10_000,
+}
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
+_PHONE = re.compile(r"^[0-9+()./\- ]{5,40}$")
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A validated piece of feedback, from the public form or logged by staff."""
+
+    kind: Kind
+    category: str
+    name: str
+    email: str
+    subject: str
+    message: str
+    phone: str = ""
+    order_reference: str = ""
+    touchpoint: str = ""
+    submission_token: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    """Trimmed and lower-cased: one customer per address however they type it."""
+    return email.strip().lower()
+
+
+def _clean(value: Any) -> str:
+    # Normalise line endings and strip NULs, which some databases refuse.
+    return str(value or "").replace("\r\n", "\n").replace("\x00", "").strip()
+
+
+def validate_submission(
+    data: Mapping[str, Any], *, categories: Sequence[str], touchpoints: Sequence[str]
+) -> tuple[Submission | None, dict[str, str]]:
+    """Check a submitted form; returns (submission, {}) or (None, {field: message})."""
+    values = {name: _clean(data.get(name)) for name in (*LIMITS, "kind", "category")}
+    errors: dict[str, str] = {}
+    if values["kind"] not in {k.value for k in Kind}:
+        errors["kind"] = N_("Choose what kind of feedback this is.")
+    if values["category"] not in categories:
+        errors["category"] = N_("Choose a topic from the list.")
+    if not values["name"]:
+        errors["name"] = N_("Tell us your name so we know who to answer.")
+    if not values["email"]:
+        errors["email"] = N_("Enter your e-mail address so we can answer you.")
+    elif not _EMAIL.match(values["email"]):
+        errors["email"] = N_("Enter an e-mail address like name@example.com.")
+    if values["phone"] and not _PHONE.match(values["phone"]):
+        errors["phone"] = N_("Use digits, spaces and + ( ) - only, or leave it empty.")
+    if values["touchpoint"] and values["touchpoint"] not in touchpoints:
+        errors["touchpoint"] = N_("Choose a place from the list, or leave it empty.")
+    if not values["subject"]:
+        errors["subject"] = N_("Give your message a short subject.")
+    if not values["message"]:
+        errors["message"] = N_("Write your message.")
+    for name, limit in LIMITS.items():
+        if name not in errors and len(values[name]) > limit:
+            errors[name] = N_("This is too long.")
+    token = _clean(data.get("submission_token"))[:64] or None
+    if errors:
+        return None, errors
+    return (
+        Submission(
+            kind=Kind(values["kind"]),
+            category=values["category"],
+            name=values["name"],
+            email=normalise_email(values["email"]),
+            subject=values["subject"],
+            message=values["message"],
+            phone=values["phone"],
+            order_reference=values["order_reference"],
+            touchpoint=values["touchpoint"],
+            submission_token=token,
+        ),
+        {},
+    )
+
+
+def new_reference() -> str:
+    """A short reference customers can read out on the phone, e.g. FB-7K3Q9A."""
+    return "FB-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
+def new_submission_token() -> str:
+    """Put in the form once; a double click or resubmit reuses it and creates one item."""
+    return secrets.token_urlsafe(24)
+
+
+async def find_or_create_customer(
+    email: str, name: str, phone: str = "", *, segment: str = "new"
+) -> Customer:
+    """The customer with this normalised e-mail, created on first contact."""
+    email = normalise_email(email)
+    customer = await Customer.get_or_none(email=email)
+    if customer is None:
+        customer = await Customer.create(email=email, name=name, phone=phone, segment=segment)
+    elif phone and not customer.phone:
+        customer.phone = phone
+        await customer.save(update_fields=["phone"])
+    return customer
+
+
+async def submit_feedback(
+    submission: Submission,
+    *,
+    now: datetime,
+    channel: Channel = Channel.WEB,
+    language: str = "en",
+    logged_by: Any = None,
+    new_customer_segment: str = "new",
+) -> tuple[FeedbackItem, bool]:
+    """Create the item (or return the one this submission token already made).
+
+    Returns (item, created). Safe under concurrency: the unique submission token and the
+    unique customer e-mail make a racing duplicate fail and be retried as a lookup.
+    """
+    if submission.submission_token:
+        existing = await FeedbackItem.get_or_none(submission_token=submission.submission_token)
+        if existing is not None:
+            return existing, False
+    sentiment = score_text(f"{submission.subject}\n{submission.message}")
+    last_error: IntegrityError | None = None
+    for _attempt in range(4):
+        try:
+            item = await _create_item(
+                submission, sentiment, now, channel, language, logged_by, new_customer_segment
+            )
+            return item, True
+        except IntegrityError as exc:
+            last_error = exc
+            if submission.submission_token:
+                existing = await FeedbackItem.get_or_none(
+                    submission_token=submission.submission_token
+                )
+                if existing is not None:
+                    return existing, False
+    raise RuntimeError("could not store the feedback item") from last_error
+
+
+async def _create_item(
+    submission: Submission,
+    sentiment: Sentiment,
+    now: datetime,
+    channel: Channel,
+    language: str,
+    logged_by: Any,
+    new_customer_segment: str,
+) -> FeedbackItem:
+    async with in_transaction():
+        customer = await find_or_create_customer(
+            submission.email, submission.name, submission.phone, segment=new_customer_segment
+        )
+        item = await FeedbackItem.create(
+            reference=new_reference(),
+            customer=customer,
+            kind=submission.kind,
+            category=submission.category,
+            channel=channel,
+            touchpoint=submission.touchpoint,
+            order_reference=submission.order_reference,
+            subject=submission.subject,
+            status=Status.NEW,
+            sentiment_score=sentiment.score,
+            sentiment_label=sentiment.label,
+            sentiment_confidence=sentiment.confidence,
+            sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
+            language=language,
+            submission_token=submission.submission_token,
+            created_at=now,
+            updated_at=now,
+        )
+        await Message.create(
+            item=item,
+            author_kind=AuthorKind.CUSTOMER,
+            body=submission.message,
+            sentiment_score=sentiment.score,
+            sentiment_label=sentiment.label,
+            sentiment_confidence=sentiment.confidence,
+            sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
+            created_at=now,
+        )
+        detail = f"received via {channel.value}"
+        if logged_by is not None:
+            detail += f", logged by {logged_by.name}"
+        await audit.record(
+            item,
+            "created",
+            now=now,
+            actor=logged_by,
+            actor_kind=AuthorKind.STAFF if logged_by else AuthorKind.CUSTOMER,
+            detail=detail,
+        )
+        await audit.record(
+            item,
+            "scored",
+            now=now,
+            field="sentiment",
+            new=f"{sentiment.label} {sentiment.score:+.2f}",
+            detail=(
+                f"by {sentiment.scorer}/{sentiment.version}, "
+                f"confidence {sentiment.confidence:.2f}"
+            ),
+        )
+    return item

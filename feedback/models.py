@@ -1,0 +1,190 @@
+"""Customers, feedback items, their messages and the append-only audit trail."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Kind(StrEnum):
+    COMPLAINT = "complaint"
+    COMMENT = "comment"
+    PRAISE = "praise"
+    SUGGESTION = "suggestion"
+    QUESTION = "question"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER)
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class AuthorKind(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class Lifecycle(StrEnum):
+    NEW = "new"
+    ACTIVE = "active"
+    AT_RISK = "at_risk"
+    INACTIVE = "inactive"
+
+
+class Customer(Model):
+    """A person who gives feedback, found by normalised e-mail and owned by one rep."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=40, default="")
+    company = fields.CharField(max_length=120, default="")
+    segment = fields.CharField(max_length=40, default="new")
+    owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="owned_customers", null=True, on_delete=fields.SET_NULL
+    )
+    lifecycle = fields.CharEnumField(Lifecycle, max_length=16, default=Lifecycle.NEW)
+    notes = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "customer"
+        indexes = (("owner_id", "name"),)
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class FeedbackItem(Model):
+    """One piece of feedback: a complaint, comment, praise, suggestion or question."""
+
+    id = fields.IntField(primary_key=True)
+    reference = fields.CharField(max_length=16, unique=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="items", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(Kind, max_length=16)
+    category = fields.CharField(max_length=60)
+    channel = fields.CharEnumField(Channel, max_length=16, default=Channel.WEB)
+    touchpoint = fields.CharField(max_length=60, default="")
+    order_reference = fields.CharField(max_length=60, default="")
+    subject = fields.CharField(max_length=200)
+    status = fields.CharEnumField(Status, max_length=24, default=Status.NEW)
+    priority = fields.CharEnumField(Priority, max_length=16, default=Priority.NORMAL)
+    sentiment_score = fields.FloatField(default=0.0)
+    sentiment_label = fields.CharField(max_length=16, default="neutral")
+    sentiment_confidence = fields.FloatField(default=0.0)
+    sentiment_scorer = fields.CharField(max_length=64, default="")
+    owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="owned_items", null=True, on_delete=fields.SET_NULL
+    )
+    team: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.Team", related_name="items", null=True, on_delete=fields.SET_NULL
+    )
+    language = fields.CharField(max_length=16, default="en")
+    submission_token = fields.CharField(max_length=64, unique=True, null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    first_response_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "feedback_item"
+        ordering = ["-created_at"]
+        indexes = (
+            ("status", "created_at"),
+            ("customer_id", "created_at"),
+            ("owner_id", "status"),
+            ("team_id", "status"),
+            ("created_at",),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+
+class Message(Model):
+    """One message in an item conversation. Internal notes are never shown to the customer."""
+
+    id = fields.IntField(primary_key=True)
+    item: fields.ForeignKeyRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="messages", on_delete=fields.CASCADE
+    )
+    author_kind = fields.CharEnumField(AuthorKind, max_length=16)
+    author_staff: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
+    body = fields.TextField()
+    is_internal = fields.BooleanField(default=False)
+    sentiment_score = fields.FloatField(null=True)
+    sentiment_label = fields.CharField(max_length=16, default="")
+    sentiment_confidence = fields.FloatField(null=True)
+    sentiment_scorer = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "message"
+        ordering = ["created_at", "id"]
+        indexes = (("item_id", "created_at"),)
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit-trail event."""
+
+
+class Event(Model):
+    """Append-only audit trail: every change to an item, who made it, old -> new, when."""
+
+    id = fields.BigIntField(primary_key=True)
+    item: fields.ForeignKeyRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="events", on_delete=fields.CASCADE
+    )
+    actor_kind = fields.CharEnumField(AuthorKind, max_length=16)
+    actor: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=32)
+    field = fields.CharField(max_length=32, default="")
+    old_value = fields.CharField(max_length=200, default="")
+    new_value = fields.CharField(max_length=200, default="")
+    detail = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "event"
+        ordering = ["created_at", "id"]
+        indexes = (("item_id", "created_at"), ("action", "created_at"))
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_insert_with_pk", False):
+            raise AppendOnlyError("audit-trail events are never changed")
+        await super().save(*args, **kwargs)
+
+    async def delete(self, *args: Any, **kwargs: Any) -> None:
+        raise AppendOnlyError("audit-trail events are never deleted")

@@ -1,0 +1,168 @@
+"""The `portal` console command: serve, migrate, create-user, demo and maintenance tasks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tortoise import Tortoise
+
+from portal.settings import Settings, load_settings
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    await Tortoise.init(config=settings.tortoise_config())
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def migrate_database(settings: Settings) -> None:
+    """Create or upgrade the schema with Tortoise's migrations (never generate_schemas)."""
+    from tortoise.migrations.api import migrate
+
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        db_path = settings.database_url.removeprefix("sqlite://")
+        if db_path and db_path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(db_path)), exist_ok=True)
+    try:
+        await migrate(config=settings.tortoise_config())
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    asyncio.run(migrate_database(settings))
+    print(f"database ready: {_describe(settings.database_url)}")
+    return 0
+
+
+def _describe(url: str) -> str:
+    if "@" in url:  # hide credentials
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = load_settings()
+    print(
+        f"Serving the portal at http://{args.host}:{args.port}  (database: "
+        f"{_describe(settings.database_url)})",
+        flush=True,
+    )
+    uvicorn.run(
+        "portal.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from portal.auth import create_staff
+    from portal.models import Role
+
+    password = args.password or os.environ.get("PORTAL_NEW_PASSWORD") or getpass.getpass()
+    settings = load_settings()
+
+    async def work() -> None:
+        user = await create_staff(args.email, args.name, password, Role(args.role))
+        print(f"created {user.role} {user.email}")
+
+    try:
+        asyncio.run(_with_db(settings, work))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from portal.demo import load_demo
+
+    settings = load_settings()
+    credentials_file = settings.var_dir / "demo-sign-ins.txt"
+
+    async def work() -> bool:
+        return await load_demo(settings, credentials_file, only_if_empty=args.if_empty)
+
+    created = asyncio.run(_with_db(settings, work))
+    if created:
+        print("Demo data loaded.")
+    if credentials_file.exists():
+        print("Demo sign-ins (also in var/demo-sign-ins.txt):")
+        print(credentials_file.read_text(), end="")
+    return 0
+
+
+def cmd_check_db(args: argparse.Namespace) -> int:
+    """Exit 0 when the database at URL answers (used by `make test` to decide on PostgreSQL)."""
+
+    async def probe() -> None:
+        await Tortoise.init(db_url=args.url, modules={"models": []})
+        try:
+            await Tortoise.get_connection("default").execute_query("SELECT 1")
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        asyncio.run(asyncio.wait_for(probe(), timeout=5))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        print(f"not reachable: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portal", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the portal with uvicorn")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    for name in ("migrate", "init-db"):
+        sub.add_parser(name, help="create or upgrade the database schema").set_defaults(
+            func=cmd_migrate
+        )
+
+    create = sub.add_parser("create-user", help="create a staff account")
+    create.add_argument("email")
+    create.add_argument("name")
+    create.add_argument("--role", choices=["agent", "manager", "admin"], default="agent")
+    create.add_argument("--password", help="prompted for when omitted (or PORTAL_NEW_PASSWORD)")
+    create.set_defaults(func=cmd_create_user)
+
+    demo = sub.add_parser("demo", help="load a small demo data set")
+    demo.add_argument("--if-empty", action="store_true", help="only when there are no staff yet")
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser("check-db", help="exit 0 if the database URL answers")
+    check.add_argument("url")
+    check.set_defaults(func=cmd_check_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

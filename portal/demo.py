@@ -1,0 +1,147 @@
+"""A small demo data set: staff (with generated passwords), a team, customers and items."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from feedback.conversation import add_customer_reply, add_staff_reply, change_status
+from feedback.intake import Submission, submit_feedback
+from feedback.models import Channel, Customer, Kind, Status
+from portal.auth import create_staff
+from portal.clock import utcnow
+from portal.models import Role, StaffUser
+from portal.settings import Settings
+from triage.models import Team
+
+STAFF = [
+    ("ana@demo.example", "Ana Costa", Role.AGENT),
+    ("ben@demo.example", "Ben Okafor", Role.AGENT),
+    ("mia@demo.example", "Mia Chen", Role.MANAGER),
+    ("admin@demo.example", "Sam Admin", Role.ADMIN),
+]
+
+ITEMS = [
+    (
+        Kind.COMPLAINT,
+        "Delivery",
+        "Jo Park",
+        "jo.park@example.com",
+        "Parcel two weeks late",
+        "I ordered on the 2nd and I am still waiting. Nobody answers the phone. "
+        "I want a refund now.",
+        "Store",
+    ),
+    (
+        Kind.PRAISE,
+        "Staff",
+        "Lena Vogel",
+        "lena@example.com",
+        "Thank you to the Leeds store team",
+        "Priya at the Leeds store was wonderful and sorted out my exchange in five minutes.",
+        "Store",
+    ),
+    (
+        Kind.QUESTION,
+        "Billing",
+        "Omar Haddad",
+        "omar@example.com",
+        "Two charges on my card",
+        "Why was I charged twice for order 55102? Please fix this.",
+        "Website",
+    ),
+    (
+        Kind.SUGGESTION,
+        "Website",
+        "Jo Park",
+        "jo.park@example.com",
+        "Save my address",
+        "It would be nice if the checkout remembered my delivery address.",
+        "Website",
+    ),
+    (
+        Kind.COMMENT,
+        "Product",
+        "Wei Zhang",
+        "wei@example.com",
+        "Kettle lid",
+        "The kettle works well but the lid is a little stiff.",
+        "",
+    ),
+]
+
+
+async def load_demo(settings: Settings, credentials_file: Path, *, only_if_empty: bool) -> bool:
+    """Create the demo set; returns False when skipped because staff already exist."""
+    if only_if_empty and await StaffUser.exists():
+        return False
+    lines = []
+    staff = {}
+    for email, name, role in STAFF:
+        password = secrets.token_urlsafe(9)
+        staff[email] = await create_staff(email, name, password, role)
+        lines.append(f"  {role.value:<8} {email:<22} password: {password}\n")
+    team = await Team.create(
+        name="Customer care", is_default=True, manager=staff["mia@demo.example"]
+    )
+    await team.members.add(staff["ana@demo.example"], staff["ben@demo.example"])
+
+    now = utcnow() - timedelta(hours=len(ITEMS) * 3)
+    items = []
+    for kind, category, name, email, subject, message, touchpoint in ITEMS:
+        now += timedelta(hours=3)
+        item, _ = await submit_feedback(
+            Submission(
+                kind=kind,
+                category=category,
+                name=name,
+                email=email,
+                subject=subject,
+                message=message,
+                touchpoint=touchpoint,
+            ),
+            now=now,
+            new_customer_segment=settings.segments[-1],
+        )
+        items.append(item)
+    await Customer.filter(email="lena@example.com").update(segment=settings.segments[0])
+
+    ana = staff["ana@demo.example"]
+    await add_staff_reply(
+        items[0],
+        ana,
+        "Internal: courier confirms the parcel is in the depot.",
+        now=now + timedelta(minutes=5),
+        internal=True,
+    )
+    await add_staff_reply(
+        items[0],
+        ana,
+        "I'm sorry about the wait, Jo. Your parcel is at our "
+        "depot and goes out tomorrow morning. Shall I refund the delivery fee?",
+        now=now + timedelta(minutes=10),
+    )
+    await change_status(
+        items[0], Status.WAITING_ON_CUSTOMER, now=now + timedelta(minutes=11), actor=ana
+    )
+    await add_customer_reply(
+        items[0], "Yes please, refund the delivery fee.", now=now + timedelta(minutes=40)
+    )
+    await submit_feedback(
+        Submission(
+            kind=Kind.COMPLAINT,
+            category="Service",
+            name="Omar Haddad",
+            email="omar@example.com",
+            subject="Rude phone call",
+            message="The person on the phone hung up on me.",
+        ),
+        now=now + timedelta(minutes=50),
+        channel=Channel.PHONE,
+        logged_by=staff["ben@demo.example"],
+    )
+    credentials_file.parent.mkdir(parents=True, exist_ok=True)
+    credentials_file.write_text("".join(lines))
+    credentials_file.chmod(0o600)
+    return True

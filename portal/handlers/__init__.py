@@ -1,0 +1,1 @@
+"""Thin request handlers: parse, authorise, call one domain function, render."""

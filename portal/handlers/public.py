@@ -1,0 +1,205 @@
+"""The customer's side: the feedback form, the confirmation and the private tracking page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from feedback.conversation import STATUS_WORDS, ConversationError, add_customer_reply
+from feedback.intake import LIMITS, new_submission_token, submit_feedback, validate_submission
+from feedback.models import FeedbackItem, Kind, Message, Status
+from portal import throttle
+from portal.clock import utcnow
+from portal.i18n import N_, current_language
+from portal.security import CSRFError, InvalidToken, check_csrf, read_form
+from portal.templating import render
+
+HONEYPOT_FIELD = "website"
+TRACKING = "tracking-link"
+KIND_LABELS = {
+    Kind.COMPLAINT: N_("Complaint"),
+    Kind.COMMENT: N_("Comment"),
+    Kind.PRAISE: N_("Praise"),
+    Kind.SUGGESTION: N_("Suggestion"),
+    Kind.QUESTION: N_("Question"),
+}
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def tracking_token(request: Request, item: FeedbackItem) -> str:
+    return request.app.state.signer.sign(item.id, purpose=TRACKING)
+
+
+def tracking_url(request: Request, item: FeedbackItem) -> str:
+    path = request.app.url_path_for("tracking", token=tracking_token(request, item))
+    return f"{request.app.state.settings.base_url}{path}"
+
+
+async def item_from_token(request: Request, token: str) -> FeedbackItem:
+    try:
+        item_id = request.app.state.signer.unsign(token, purpose=TRACKING)
+    except InvalidToken:
+        raise HTTPException(404) from None
+    item = await FeedbackItem.get_or_none(id=item_id).select_related("owner", "customer")
+    if item is None:
+        raise HTTPException(404)
+    return item
+
+
+def _form_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+    notice: str = "",
+) -> Response:
+    settings = request.app.state.settings
+    values.setdefault("submission_token", new_submission_token())
+    return render(
+        request,
+        "feedback/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "notice": notice,
+            "kinds": KIND_LABELS,
+            "categories": settings.categories,
+            "touchpoints": settings.touchpoints,
+            "limits": LIMITS,
+            "honeypot": HONEYPOT_FIELD,
+        },
+        status_code=status,
+    )
+
+
+async def feedback_form(request: Request) -> Response:
+    values = {}
+    if request.query_params.get("kind") in {k.value for k in Kind}:
+        values["kind"] = request.query_params["kind"]
+    return _form_page(request, values, {})
+
+
+async def submit(request: Request) -> Response:
+    try:
+        form = await read_form(request, check=False)
+    except ValueError:
+        raise HTTPException(400) from None
+    values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    values.pop("csrf_token", None)
+    try:
+        check_csrf(request, form)
+    except CSRFError:
+        # Never lose what the customer typed: show the form again with a fresh token.
+        return _form_page(
+            request,
+            values,
+            {},
+            status=403,
+            notice=N_(
+                "Your session expired before you sent this. Please check it and send it again."
+            ),
+        )
+    if values.get(HONEYPOT_FIELD):
+        return render(request, "feedback/thanks.html", {"item": None})
+    settings = request.app.state.settings
+    now = utcnow()
+    address = client_address(request)
+    sent_recently = await throttle.count("submit", address, since=now - timedelta(hours=1))
+    if sent_recently >= settings.submissions_per_hour:
+        return _form_page(
+            request,
+            values,
+            {},
+            status=429,
+            notice=N_(
+                "You have sent us a lot of messages in the last hour. Please wait a little and "
+                "send this one again — your text is kept below."
+            ),
+        )
+    submission, errors = validate_submission(
+        values, categories=settings.categories, touchpoints=settings.touchpoints
+    )
+    if submission is None:
+        return _form_page(request, values, errors, status=422)
+    item, created = await submit_feedback(
+        submission, now=now, language=current_language(), new_customer_segment=settings.segments[-1]
+    )
+    if created:
+        await throttle.hit("submit", address, now)
+    return RedirectResponse(
+        request.url_for("thanks", token=tracking_token(request, item)), status_code=303
+    )
+
+
+async def thanks(request: Request) -> Response:
+    item = await item_from_token(request, request.path_params["token"])
+    return render(
+        request,
+        "feedback/thanks.html",
+        {"item": item, "tracking_url": tracking_url(request, item)},
+    )
+
+
+async def _tracking_page(
+    request: Request,
+    item: FeedbackItem,
+    *,
+    reply_error: str = "",
+    reply_text: str = "",
+    status: int = 200,
+) -> Response:
+    messages = await Message.filter(item_id=item.id, is_internal=False).select_related(
+        "author_staff"
+    )
+    return render(
+        request,
+        "feedback/tracking.html",
+        {
+            "item": item,
+            "token": request.path_params["token"],
+            "status_words": STATUS_WORDS[Status(item.status)],
+            "owner_first_name": item.owner.first_name if item.owner else "",
+            "messages": messages,
+            "reply_error": reply_error,
+            "reply_text": reply_text,
+            "can_reply": item.status != Status.CLOSED,
+            "kinds": KIND_LABELS,
+        },
+        status_code=status,
+    )
+
+
+async def tracking(request: Request) -> Response:
+    item = await item_from_token(request, request.path_params["token"])
+    return await _tracking_page(request, item)
+
+
+async def tracking_reply(request: Request) -> Response:
+    item = await item_from_token(request, request.path_params["token"])
+    form = await read_form(request, check=False)
+    body = str(form.get("body") or "")
+    try:
+        check_csrf(request, form)
+    except CSRFError:
+        return await _tracking_page(
+            request,
+            item,
+            status=403,
+            reply_text=body,
+            reply_error=N_("Your session expired. Please send your reply again."),
+        )
+    try:
+        await add_customer_reply(item, body, now=utcnow())
+    except ConversationError as exc:
+        return await _tracking_page(
+            request, item, reply_error=str(exc), reply_text=body, status=422
+        )
+    url = request.url_for("tracking", token=request.path_params["token"])
+    return RedirectResponse(f"{url}#latest", status_code=303)

@@ -1,0 +1,211 @@
+"""Staff pages: sign-in, the item list, an item with its conversation, a customer's history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from feedback.conversation import STATUS_WORDS, ConversationError, add_staff_reply, change_status
+from feedback.history import customer_history
+from feedback.models import Event, FeedbackItem, Message, Status
+from portal.access import get_customer_for_user, get_item_for_user
+from portal.auth import authenticate, require_role, sign_in, sign_out
+from portal.clock import utcnow
+from portal.models import Role
+from portal.security import read_form
+from portal.templating import render
+
+PAGE_SIZE = 50
+MAX_NOTES_LENGTH = 20_000
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the sign-in page cannot be used as an open redirect."""
+    if not target:
+        return "/staff/items"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/staff/items"
+    return target
+
+
+async def sign_in_page(request: Request) -> Response:
+    return render(
+        request,
+        "staff/sign_in.html",
+        {"next": _safe_next(request.query_params.get("next")), "error": "", "email": ""},
+    )
+
+
+async def sign_in_submit(request: Request) -> Response:
+    form = await read_form(request)
+    email = str(form.get("email") or "")[:254]
+    password = str(form.get("password") or "")[:1024]
+    next_url = _safe_next(str(form.get("next") or ""))
+    settings = request.app.state.settings
+    user, locked = await authenticate(
+        email,
+        password,
+        client=request.client.host if request.client else "unknown",
+        now=utcnow(),
+        failures_allowed=settings.sign_in_failures_allowed,
+        lockout=timedelta(minutes=settings.sign_in_lockout_minutes),
+    )
+    if user is None:
+        error = (
+            "Too many failed sign-ins. Wait a few minutes and try again."
+            if locked
+            else "That e-mail and password do not match an active account."
+        )
+        return render(
+            request,
+            "staff/sign_in.html",
+            {"next": next_url, "error": error, "email": email},
+            status_code=429 if locked else 400,
+        )
+    sign_in(request, user)
+    return RedirectResponse(next_url, status_code=303)
+
+
+async def sign_out_submit(request: Request) -> Response:
+    await read_form(request)
+    sign_out(request)
+    return RedirectResponse(request.url_for("sign_in"), status_code=303)
+
+
+async def item_list(request: Request) -> Response:
+    await require_role(request, Role.AGENT)
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        page = 1
+    status = request.query_params.get("status", "")
+    query = FeedbackItem.all()
+    if status in {s.value for s in Status}:
+        query = query.filter(status=status)
+    total = await query.count()
+    items = (
+        await query.select_related("customer", "owner")
+        .order_by("-created_at", "-id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return render(
+        request,
+        "staff/items.html",
+        {
+            "items": items,
+            "page": page,
+            "has_next": page * PAGE_SIZE < total,
+            "total": total,
+            "status": status,
+            "statuses": list(Status),
+        },
+        fragment="staff/partials/_item_rows.html",
+    )
+
+
+async def _item_page(
+    request: Request,
+    item: FeedbackItem,
+    *,
+    reply_error: str = "",
+    reply_text: str = "",
+    status: int = 200,
+) -> Response:
+    messages = await Message.filter(item_id=item.id).select_related("author_staff")
+    events = await Event.filter(item_id=item.id).select_related("actor")
+    return render(
+        request,
+        "staff/item.html",
+        {
+            "item": item,
+            "messages": messages,
+            "events": events,
+            "statuses": list(Status),
+            "status_words": STATUS_WORDS,
+            "reply_error": reply_error,
+            "reply_text": reply_text,
+        },
+        status_code=status,
+    )
+
+
+async def item_detail(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    item, _ = await get_item_for_user(user, request.path_params["item_id"])
+    return await _item_page(request, item)
+
+
+async def item_reply(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
+    if not can_write:
+        raise HTTPException(403)
+    form = await read_form(request)
+    body = str(form.get("body") or "")
+    internal = form.get("internal") == "on"
+    try:
+        await add_staff_reply(item, user, body, now=utcnow(), internal=internal)
+    except ConversationError as exc:
+        return await _item_page(request, item, reply_error=str(exc), reply_text=body, status=422)
+    return RedirectResponse(
+        str(request.url_for("staff_item", item_id=item.id)) + "#conversation", status_code=303
+    )
+
+
+async def item_status(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
+    if not can_write:
+        raise HTTPException(403)
+    form = await read_form(request)
+    try:
+        new_status = Status(str(form.get("status") or ""))
+    except ValueError:
+        return await _item_page(request, item, reply_error="Choose a valid status.", status=422)
+    await change_status(item, new_status, now=utcnow(), actor=user)
+    return RedirectResponse(request.url_for("staff_item", item_id=item.id), status_code=303)
+
+
+async def customer_detail(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    customer, _ = await get_customer_for_user(user, request.path_params["customer_id"])
+    items = await customer_history(customer)
+    return render(
+        request,
+        "staff/customer.html",
+        {"customer": customer, "items": items, "notes_error": "", "status_words": STATUS_WORDS},
+    )
+
+
+async def customer_notes(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    customer, can_write = await get_customer_for_user(user, request.path_params["customer_id"])
+    if not can_write:
+        raise HTTPException(403)
+    form = await read_form(request)
+    notes = str(form.get("notes") or "").replace("\r\n", "\n").strip()
+    if len(notes) > MAX_NOTES_LENGTH:
+        items = await customer_history(customer)
+        customer.notes = notes
+        return render(
+            request,
+            "staff/customer.html",
+            {
+                "customer": customer,
+                "items": items,
+                "status_words": STATUS_WORDS,
+                "notes_error": f"Notes are limited to {MAX_NOTES_LENGTH:,} characters.",
+            },
+            status_code=422,
+        )
+    customer.notes = notes
+    await customer.save(update_fields=["notes"])
+    return RedirectResponse(
+        request.url_for("staff_customer", customer_id=customer.id), status_code=303
+    )

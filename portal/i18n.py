@@ -1,0 +1,176 @@
+"""Languages and time zones for the viewer.
+
+The language comes from `?lang=` (the visible switcher, remembered in a cookie), then that
+cookie, then Accept-Language. Translations are Babel catalogues under
+`portal/translations/`; the current one lives in a context variable so Jinja's i18n
+extension and Python code (`gettext`) both see the request's language.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime
+from babel.support import NullTranslations, Translations
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+LANG_COOKIE = "lang"
+TZ_COOKIE = "tz"
+
+_current_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "language", default=DEFAULT_LANGUAGE
+)
+
+
+@cache
+def translations_for(language: str) -> NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [language], domain="messages")
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+def gettext(message: str) -> str:
+    return translations_for(current_language()).ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations_for(current_language()).ungettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def normalise_language(value: str | None) -> str | None:
+    """Map `zh-CN`, `zh_cn`, `zh-Hans` … onto a shipped language code, or None."""
+    if not value:
+        return None
+    value = value.strip().replace("-", "_")
+    for code in LANGUAGES:
+        if value.lower() == code.lower():
+            return code
+    try:
+        locale = Locale.parse(value)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    if (
+        locale.language == "zh"
+        and locale.script in (None, "Hans")
+        and locale.territory
+        in (
+            None,
+            "CN",
+            "SG",
+        )
+    ):
+        return "zh_CN"
+    if locale.language == "en":
+        return "en"
+    return None
+
+
+def parse_accept_language(header: str) -> list[str]:
+    """Accept-Language values, best first (ties keep their order)."""
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip()
+        quality = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            choices.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(choices)]
+
+
+def choose_language(query: str | None, cookie: str | None, accept: str) -> str:
+    for candidate in (query, cookie, *parse_accept_language(accept)):
+        language = normalise_language(candidate)
+        if language:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def safe_zone(name: str | None, fallback: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else ZoneInfo(fallback)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(fallback)
+
+
+def format_when(moment: datetime | None, zone: ZoneInfo, language: str | None = None) -> str:
+    """A date and time in the viewer's zone, with the zone named ("23 Nov 2026, 14:05 CET")."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    text = format_datetime(local, "medium", tzinfo=zone, locale=language or current_language())
+    return f"{text} {local.tzname() or zone.key}"
+
+
+class LocaleMiddleware:
+    """Pick the request's language and remember an explicit choice in a cookie."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from starlette.requests import HTTPConnection
+
+        connection = HTTPConnection(scope)
+        requested = normalise_language(connection.query_params.get("lang"))
+        language = choose_language(
+            requested,
+            connection.cookies.get(LANG_COOKIE),
+            connection.headers.get("accept-language", ""),
+        )
+        scope.setdefault("state", {})["language"] = language
+        token = _current_language.set(language)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and requested:
+                cookie = f"{LANG_COOKIE}={requested}; Path=/; Max-Age=31536000; SameSite=Lax"
+                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            _current_language.reset(token)
+
+
+# The default configurable lists (settings.py), marked so Babel extracts them. Names an
+# installation adds itself are shown as typed when no translation exists.
+DEFAULT_LIST_NAMES = [
+    N_("Product"),
+    N_("Delivery"),
+    N_("Billing"),
+    N_("Service"),
+    N_("Website"),
+    N_("Staff"),
+    N_("Other"),
+    N_("Phone"),
+    N_("Store"),
+    N_("E-mail"),
+    N_("Mobile app"),
+]

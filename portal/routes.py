@@ -1,0 +1,45 @@
+"""Every route of the portal in one table."""
+
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from portal.handlers import public, staff
+from portal.templating import TEMPLATES_DIR
+
+STATIC_DIR = TEMPLATES_DIR.parent / "static"
+
+routes = [
+    # Customers (no account)
+    Route("/", public.feedback_form, name="home"),
+    Route("/feedback/new", public.feedback_form, name="feedback_form"),
+    Route("/feedback", public.submit, methods=["POST"], name="feedback_submit"),
+    Route("/feedback/thanks/{token}", public.thanks, name="thanks"),
+    Route("/t/{token}", public.tracking, name="tracking"),
+    Route("/t/{token}/reply", public.tracking_reply, methods=["POST"], name="tracking_reply"),
+    # Staff
+    Route("/staff/sign-in", staff.sign_in_page, name="sign_in"),
+    Route("/staff/sign-in", staff.sign_in_submit, methods=["POST"], name="sign_in_submit"),
+    Route("/staff/sign-out", staff.sign_out_submit, methods=["POST"], name="sign_out"),
+    Route("/staff/items", staff.item_list, name="staff_items"),
+    Route("/staff/items/{item_id:int}", staff.item_detail, name="staff_item"),
+    Route(
+        "/staff/items/{item_id:int}/reply",
+        staff.item_reply,
+        methods=["POST"],
+        name="staff_item_reply",
+    ),
+    Route(
+        "/staff/items/{item_id:int}/status",
+        staff.item_status,
+        methods=["POST"],
+        name="staff_item_status",
+    ),
+    Route("/staff/customers/{customer_id:int}", staff.customer_detail, name="staff_customer"),
+    Route(
+        "/staff/customers/{customer_id:int}/notes",
+        staff.customer_notes,
+        methods=["POST"],
+        name="staff_customer_notes",
+    ),
+    Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+]

@@ -1,0 +1,131 @@
+"""One settings object, read once from the environment (and an optional `.env` file).
+
+Every value has a safe default so `make run` works on a fresh clone. Secrets are never
+constants in code: when `SECRET_KEY` (or `SECRET_KEY_FILE`) is unset a random key is
+generated once and kept in `./var/secret_key`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _read_secret(config: Config, name: str, var_dir: Path) -> Secret:
+    """`NAME`, else the contents of `NAME_FILE`, else a key generated once under var/."""
+    value = config(name, default="")
+    if value:
+        return Secret(value)
+    path = config(f"{name}_FILE", default="")
+    if path:
+        return Secret(Path(path).read_text().strip())
+    key_file = var_dir / name.lower()
+    if not key_file.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return Secret(key_file.read_text().strip())
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one installation."""
+
+    database_url: str
+    secret_key: Secret
+    base_url: str
+    var_dir: Path
+    debug: bool = False
+    default_timezone: str = "UTC"
+    default_language: str = "en"
+    max_body_bytes: int = 64 * 1024
+    submissions_per_hour: int = 10
+    sign_in_failures_allowed: int = 5
+    sign_in_lockout_minutes: int = 15
+    session_max_age_seconds: int = 12 * 3600
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    touchpoints: tuple[str, ...] = field(default_factory=tuple)
+    segments: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def tortoise_config(self) -> dict:
+        """Tortoise ORM configuration; migrations live in the `migrations` package."""
+        return tortoise_config(self.database_url)
+
+
+MODEL_MODULES = ["portal.models", "feedback.models", "triage.models"]
+
+
+def tortoise_config(database_url: str) -> dict:
+    """The Tortoise config for a database URL (used by the app, the CLI and the tests)."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def load_settings(env_file: str | Path | None = None, **overrides: object) -> Settings:
+    """Read settings from the environment; fail loudly on a bad value."""
+    env_path = Path(env_file) if env_file else PROJECT_ROOT / ".env"
+    config = Config(env_path if env_path.exists() else None)
+    var_dir = Path(config("PORTAL_VAR_DIR", default=str(PROJECT_ROOT / "var")))
+    database_url = config("DATABASE_URL", default="") or f"sqlite://{var_dir / 'portal.db'}"
+    if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+        raise ValueError(f"DATABASE_URL must be sqlite://… or postgres://…, got {database_url!r}")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgres://" + database_url.removeprefix("postgresql://")
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "secret_key": _read_secret(config, "SECRET_KEY", var_dir),
+        "base_url": config("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
+        "var_dir": var_dir,
+        "debug": config("PORTAL_DEBUG", cast=bool, default=False),
+        "default_timezone": config("PORTAL_TIMEZONE", default="UTC"),
+        "default_language": config("PORTAL_LANGUAGE", default="en"),
+        "max_body_bytes": config("PORTAL_MAX_BODY_BYTES", cast=int, default=64 * 1024),
+        "submissions_per_hour": config("PORTAL_SUBMISSIONS_PER_HOUR", cast=int, default=10),
+        "sign_in_failures_allowed": config("PORTAL_SIGN_IN_FAILURES", cast=int, default=5),
+        "categories": _csv(
+            config(
+                "PORTAL_CATEGORIES",
+                default="Product,Delivery,Billing,Service,Website,Staff,Other",
+            )
+        ),
+        "touchpoints": _csv(
+            config("PORTAL_TOUCHPOINTS", default="Website,Phone,Store,E-mail,Mobile app")
+        ),
+        "segments": _csv(config("PORTAL_SEGMENTS", default="key,regular,new")),
+    }
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(settings.default_timezone)  # raises on an unknown zone
+    if not settings.categories or not settings.segments:
+        raise ValueError("PORTAL_CATEGORIES and PORTAL_SEGMENTS need at least one value")
+    return settings

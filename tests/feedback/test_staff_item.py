@@ -1,0 +1,127 @@
+"""Staff work an item: reply, add an internal note, change status; see the customer history."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from feedback.models import Customer, Event, FeedbackItem, Message, Status
+from tests.conftest import get_csrf, sign_in, submit
+
+
+async def test_it_lists_items_newest_first(client, agent) -> None:
+    await submit(client, subject="First")
+    await submit(client, subject="Second", email="other@example.com")
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get("/staff/items")).text, "html.parser")
+    subjects = [row.find_all("td")[1].text for row in page.select("table.items tbody tr")]
+    assert subjects == ["Second", "First"]
+
+
+async def test_it_shows_a_useful_empty_state(client, agent) -> None:
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get("/staff/items")).text, "html.parser")
+    assert page.find(class_="empty") is not None
+
+
+async def test_it_sends_only_the_rows_to_htmx(client, agent) -> None:
+    await submit(client)
+    await sign_in(client, agent)
+    full = await client.get("/staff/items")
+    fragment = await client.get("/staff/items", headers={"HX-Request": "true"})
+    assert "<html" in full.text and "<html" not in fragment.text
+    assert "HX-Request" in fragment.headers["vary"]
+    assert BeautifulSoup(fragment.text, "html.parser").select("table.items tbody tr")
+
+
+async def test_it_records_the_first_public_reply_as_first_response(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    response = await client.post(
+        f"/staff/items/{item.id}/reply",
+        data={"csrf_token": token, "body": "Only a note", "internal": "on"},
+    )
+    assert response.status_code == 303
+    item = await FeedbackItem.get()
+    assert item.first_response_at is None and item.owner_id is None  # a note is not a response
+
+    await client.post(
+        f"/staff/items/{item.id}/reply",
+        data={"csrf_token": token, "body": "Sorry, Jo — refund on its way."},
+    )
+    item = await FeedbackItem.get().select_related("customer")
+    assert item.first_response_at is not None
+    assert item.owner_id == agent.id and item.customer.owner_id == agent.id
+    assert item.status == Status.IN_PROGRESS
+    actions = [e.action for e in await Event.filter(item_id=item.id)]
+    assert actions[-6:] == ["note", "reply", "first_response", "owner", "status", "customer_owner"]
+
+
+async def test_it_keeps_an_empty_reply_with_an_error(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    response = await client.post(
+        f"/staff/items/{item.id}/reply", data={"csrf_token": token, "body": ""}
+    )
+    assert response.status_code == 422
+    assert await Message.all().count() == 1
+
+
+async def test_it_changes_status_with_an_audit_event(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    response = await client.post(
+        f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "resolved"}
+    )
+    assert response.status_code == 303
+    item = await FeedbackItem.get()
+    assert item.status == Status.RESOLVED and item.resolved_at is not None
+    event = await Event.filter(item_id=item.id, action="status").first()
+    assert (event.old_value, event.new_value, event.actor_id) == ("new", "resolved", agent.id)
+
+    bad = await client.post(
+        f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "vanished"}
+    )
+    assert bad.status_code == 422
+
+
+async def test_it_shows_the_full_conversation_and_trail_to_staff(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    await client.post(
+        f"/staff/items/{item.id}/reply",
+        data={"csrf_token": token, "body": "internal thought", "internal": "on"},
+    )
+    page = BeautifulSoup((await client.get(f"/staff/items/{item.id}")).text, "html.parser")
+    assert page.select_one(".message.internal .body").text == "internal thought"
+    assert len(page.select("#events li")) == 3
+
+
+async def test_it_shows_the_customer_history_oldest_first(client, agent) -> None:
+    await submit(client, subject="Older")
+    await submit(client, subject="Newer")
+    customer = await Customer.get()
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get(f"/staff/customers/{customer.id}")).text, "html.parser")
+    entries = [li.find("a").find_next_sibling(string=True) for li in page.select("#history li")]
+    assert [e.split(":", 1)[1].strip() for e in entries] == ["Older", "Newer"]
+
+    token = await get_csrf(client, f"/staff/customers/{customer.id}")
+    await client.post(
+        f"/staff/customers/{customer.id}/notes",
+        data={"csrf_token": token, "notes": "Prefers phone calls after 5pm."},
+    )
+    assert (await Customer.get()).notes == "Prefers phone calls after 5pm."
+
+
+async def test_it_answers_404_for_an_unknown_item(client, agent) -> None:
+    await sign_in(client, agent)
+    assert (await client.get("/staff/items/999999")).status_code == 404
+    assert (await client.get("/staff/customers/999999")).status_code == 404

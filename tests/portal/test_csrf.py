@@ -1,0 +1,58 @@
+"""Every state-changing route refuses a request without a valid CSRF token."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.routing import Route
+
+from feedback.models import Event, FeedbackItem, Message
+from portal.routes import routes
+from tests.conftest import sign_in, submit
+
+POST_ROUTES = [r for r in routes if isinstance(r, Route) and "POST" in (r.methods or set())]
+
+
+def _concrete(path: str, ids: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: ids[m.group(1)], path)
+
+
+def test_it_knows_the_state_changing_routes() -> None:
+    assert len(POST_ROUTES) >= 6
+
+
+@pytest.mark.parametrize("route", POST_ROUTES, ids=lambda r: r.name)
+async def test_it_refuses_a_post_without_csrf(client, agent, route: Route) -> None:
+    response = await submit(client)
+    token = response.headers["location"].rsplit("/", 1)[1]
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    counts = (
+        await FeedbackItem.all().count(),
+        await Message.all().count(),
+        await Event.all().count(),
+    )
+    ids = {"token": token, "item_id": str(item.id), "customer_id": str(item.customer_id)}
+    response = await client.post(
+        _concrete(route.path, ids),
+        data={
+            "body": "hello",
+            "status": "closed",
+            "notes": "x",
+            "email": agent.email,
+            "password": "whatever",
+            "kind": "praise",
+            "category": "Delivery",
+            "name": "A",
+            "subject": "s",
+            "message": "m",
+        },
+    )
+    assert response.status_code == 403, route.path
+    assert (
+        await FeedbackItem.all().count(),
+        await Message.all().count(),
+        await Event.all().count(),
+    ) == counts
+    assert (await FeedbackItem.get()).status == "new"
