@@ -11,6 +11,7 @@ from feedback import audit
 from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
 from portal.i18n import N_
+from triage.sla import refresh_targets
 
 MAX_REPLY_LENGTH = 10_000
 
@@ -64,6 +65,7 @@ async def change_status(
         new=new_status.value,
         detail=detail,
     )
+    await refresh_targets(item, now)
     return True
 
 
@@ -162,4 +164,5 @@ async def add_staff_reply(
                 new=staff.name,
                 detail="first to handle this customer",
             )
+    await refresh_targets(item, now)
     return message

@@ -1,7 +1,8 @@
 """Intake: validate a submission, find or create the customer, create the item, score it.
 
 The web form and staff logging feedback on a customer's behalf both come through
-`submit_feedback`, so scoring, auditing (and later routing) happen the same way for all.
+`submit_feedback`, so scoring, auditing, priority, routing and targets happen the same way
+for all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from feedback import audit
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
 from portal.i18n import N_
+from triage.pipeline import triage_new_item
 
 LIMITS = {
     "name": 120,
@@ -158,7 +160,7 @@ async def submit_feedback(
             item = await _create_item(
                 submission, sentiment, now, channel, language, logged_by, new_customer_segment
             )
-            return item, True
+            break
         except IntegrityError as exc:
             last_error = exc
             if submission.submission_token:
@@ -167,7 +169,10 @@ async def submit_feedback(
                 )
                 if existing is not None:
                     return existing, False
-    raise RuntimeError("could not store the feedback item") from last_error
+    else:
+        raise RuntimeError("could not store the feedback item") from last_error
+    await triage_new_item(item, now=now, text=f"{submission.subject}\n{submission.message}")
+    return item, True
 
 
 async def _create_item(
@@ -179,10 +184,13 @@ async def _create_item(
     logged_by: Any,
     new_customer_segment: str,
 ) -> FeedbackItem:
+    # Outside the transaction: every transaction below starts with a write, which on SQLite
+    # takes the write lock up front instead of failing when another process wrote between
+    # our read and our write.
+    customer = await find_or_create_customer(
+        submission.email, submission.name, submission.phone, segment=new_customer_segment
+    )
     async with in_transaction():
-        customer = await find_or_create_customer(
-            submission.email, submission.name, submission.phone, segment=new_customer_segment
-        )
         item = await FeedbackItem.create(
             reference=new_reference(),
             customer=customer,
@@ -230,8 +238,7 @@ async def _create_item(
             field="sentiment",
             new=f"{sentiment.label} {sentiment.score:+.2f}",
             detail=(
-                f"by {sentiment.scorer}/{sentiment.version}, "
-                f"confidence {sentiment.confidence:.2f}"
+                f"by {sentiment.scorer}/{sentiment.version}, confidence {sentiment.confidence:.2f}"
             ),
         )
     return item

@@ -106,6 +106,23 @@ class FeedbackItem(Model):
     team: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.Team", related_name="items", null=True, on_delete=fields.SET_NULL
     )
+    collaborators: fields.ManyToManyRelation[Any] = fields.ManyToManyField(
+        "models.StaffUser", related_name="collaborations", through="item_collaborator"
+    )
+    needs_triage = fields.BooleanField(default=False)
+    # Response-time targets, recomputed from the audit trail on every change and by the
+    # sweeper (triage.sla); stored so the board can sort and filter in the database.
+    first_response_due = fields.DatetimeField(null=True)
+    resolution_due = fields.DatetimeField(null=True)
+    next_due = fields.DatetimeField(null=True)
+    next_due_kind = fields.CharField(max_length=16, default="")
+    warn_at = fields.DatetimeField(null=True)
+    sla_state = fields.CharField(max_length=16, default="ok")
+    paused_seconds = fields.IntField(default=0)
+    # Claim columns for the sweeper: set with a conditional UPDATE so that two processes
+    # never warn or escalate the same target twice.
+    warned_for = fields.CharField(max_length=16, default="")
+    escalated_for = fields.CharField(max_length=16, default="")
     language = fields.CharField(max_length=16, default="en")
     submission_token = fields.CharField(max_length=64, unique=True, null=True)
     version = fields.IntField(default=1)
@@ -123,6 +140,9 @@ class FeedbackItem(Model):
             ("owner_id", "status"),
             ("team_id", "status"),
             ("created_at",),
+            ("sla_state", "next_due"),
+            ("next_due",),
+            ("updated_at",),
         )
 
     def __str__(self) -> str:

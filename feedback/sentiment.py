@@ -208,133 +208,236 @@ _LEXICON_OVERRIDES: dict[str, float] = {
 # message; weights add up.
 _COMPLAINT_CUES: tuple[tuple[float, str, str], ...] = (
     # waiting, chasing, being ignored
-    (1.0, "still|yet to|nothing",
-     r"\bstill (?:do |does |did |have |has |am |are |is )?(?:not|no|never|nothing|waiting|stuck|"
-     r"on hold|trying|sitting|unable)\b|\bstill \w+n'?t\b|\b(?:have|has) yet to\b|"
-     r"\bnothing (?:has )?(?:happened|changed)\b"),
+    (
+        1.0,
+        "still|yet to|nothing",
+        r"\bstill (?:do |does |did |have |has |am |are |is )?(?:not|no|never|nothing|waiting|stuck|"
+        r"on hold|trying|sitting|unable)\b|\bstill \w+n'?t\b|\b(?:have|has) yet to\b|"
+        r"\bnothing (?:has )?(?:happened|changed)\b",
+    ),
     (0.8, "hold", r"\bon hold\b|\bhold (?:time|music)\b"),
     (0.5, "wait", r"\bwait(?:ing|ed)?\b|\bwait time"),
-    (1.0, "one|body",
-     r"\b(?:no ?one|nobody|no-one) (?:\w+ ){0,2}(?:answer|respond|repl|call|pick|help|came|show|"
-     r"contact|got back|get back|bother|care|know|tell|told|seems|will|is|was|at)"),
-    (0.9, "no |zero|without|never",
-     r"\b(?:no|zero|without|never got an?|never received an?) (?:response|reply|replies|answer|"
-     r"update|updates|info|information|explanation|apology|call ?back|communication|notice|"
-     r"warning|help|follow.?up|resolution|confirmation|refund)\b"),
-    (0.9, "one|body",
-     r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody) (?:there|listening|working|"
-     r"home|available|reading|in charge)"),
-    (0.7, "answer|pick up|return",
-     r"\b(?:answer|pick up|return) (?:the |my |your )?(?:phone|calls?|emails?|messages?)"),
+    (
+        1.0,
+        "one|body",
+        r"\b(?:no ?one|nobody|no-one) (?:\w+ ){0,2}(?:answer|respond|repl|call|pick|help|came|show|"
+        r"contact|got back|get back|bother|care|know|tell|told|seems|will|is|was|at)",
+    ),
+    (
+        0.9,
+        "no |zero|without|never",
+        r"\b(?:no|zero|without|never got an?|never received an?) (?:response|reply|replies|answer|"
+        r"update|updates|info|information|explanation|apology|call ?back|communication|notice|"
+        r"warning|help|follow.?up|resolution|confirmation|refund)\b",
+    ),
+    (
+        0.9,
+        "one|body",
+        r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|somebody) (?:there|listening|working|"
+        r"home|available|reading|in charge)",
+    ),
+    (
+        0.7,
+        "answer|pick up|return",
+        r"\b(?:answer|pick up|return) (?:the |my |your )?(?:phone|calls?|emails?|messages?)",
+    ),
     (0.6, "ignor|unanswered|chas", r"\b(?:ignor(?:ed|ing)|unanswered|chasing|chased)\b"),
     # money back
     (0.7, "refund", r"\brefund"),
     (0.8, "back", r"\bmoney back\b|\bchargeback\b"),
     (0.6, "compensat|reimburs", r"\b(?:compensat|reimburs)"),
-    (1.0, "charg",
-     r"\b(?:charged (?:me )?(?:twice|double|again|for nothing)|double.?charged|overcharg)"),
+    (
+        1.0,
+        "charg",
+        r"\b(?:charged (?:me )?(?:twice|double|again|for nothing)|double.?charged|overcharg)",
+    ),
     # things that went wrong
     (0.8, "cancel", r"(?<!noise )\bcancel(?:l)?(?:ed|ation|ing)\b"),
-    (0.8, "delay|late|missed|stranded|stuck",
-     r"\bdelay(?:ed|s)?\b|\blate\b|\bmissed\b|\bstranded\b|\bstuck\b"),
-    (0.9, "los|misplaced|damaged|destroyed|broke|ruined",
-     r"\b(?:lost|lose|losing|misplaced|damaged|destroyed|broke|ruined) (?:my|our|the|a|his|her|"
-     r"their|all)\b"),
-    (0.9, "never|not|n't",
-     r"\b(?:never|not|hasn'?t|haven'?t|didn'?t|wasn'?t) (?:been )?(?:arrived|received|delivered|"
-     r"refunded|resolved|fixed|shown up|turned up|showed up|returned|processed|credited|"
-     r"answered|responded|replied|called)\b"),
-    (0.8, "n't|nt |not",
-     r"\b(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|can'?t|cannot|couldn'?t|"
-     r"could not|isn'?t|is not|not) (?:even )?(?:work|working|load|loading|open|connect|respond|"
-     r"answer|help|let me|let us|arrive|turn on|charge|sync|log|accept)"),
-    (0.7, "n't|nt |not|unable|impossible",
-     r"\b(?:can'?t|cannot|couldn'?t|unable to|impossible to) (?!wait|complain|thank|recommend|"
-     r"fault|beat|praise|imagine|stop|say enough)\w+|"
-     r"\b(?:not|won'?t|wouldn'?t|doesn'?t|didn'?t) let(?:ting)? (?:me|us)\b"),
-    (0.7, "hung|hangs|disconnect|bumped|down|offline|answer|together|no way|running out|"
-          "considering",
-     r"\bhung up\b|\bhangs up\b|\bdisconnect|\bbumped (?:me|us)\b|\b(?:website|site|app|system|"
-     r"server|page|portal|service) (?:is |was |keeps )?(?:down|offline)\b|"
-     r"\b(?:doesn'?t|does not|didn'?t|did not) (?:really )?answer\b|\bnot an? answer\b|"
-     r"\bget it together\b|\bno way to\b|\brunning out of\b|"
-     r"\bconsidering (?:quitting|leaving|switching|cancel)"),
-    (0.6, "line|queue",
-     r"\b(?:standing|stuck|waiting|wait) in (?:a |the )?(?:line|queue)|"
-     r"\blines? (?:out the door|around|is huge)|\b(?:long|huge|endless) (?:lines?|queues?)\b"),
+    (
+        0.8,
+        "delay|late|missed|stranded|stuck",
+        r"\bdelay(?:ed|s)?\b|\blate\b|\bmissed\b|\bstranded\b|\bstuck\b",
+    ),
+    (
+        0.9,
+        "los|misplaced|damaged|destroyed|broke|ruined",
+        r"\b(?:lost|lose|losing|misplaced|damaged|destroyed|broke|ruined) (?:my|our|the|a|his|her|"
+        r"their|all)\b",
+    ),
+    (
+        0.9,
+        "never|not|n't",
+        r"\b(?:never|not|hasn'?t|haven'?t|didn'?t|wasn'?t) (?:been )?(?:arrived|received|delivered|"
+        r"refunded|resolved|fixed|shown up|turned up|showed up|returned|processed|credited|"
+        r"answered|responded|replied|called)\b",
+    ),
+    (
+        0.8,
+        "n't|nt |not",
+        r"\b(?:doesn'?t|does not|didn'?t|did not|won'?t|will not|can'?t|cannot|couldn'?t|"
+        r"could not|isn'?t|is not|not) (?:even )?(?:work|working|load|loading|open|connect|respond|"
+        r"answer|help|let me|let us|arrive|turn on|charge|sync|log|accept)",
+    ),
+    (
+        0.7,
+        "n't|nt |not|unable|impossible",
+        r"\b(?:can'?t|cannot|couldn'?t|unable to|impossible to) (?!wait|complain|thank|recommend|"
+        r"fault|beat|praise|imagine|stop|say enough)\w+|"
+        r"\b(?:not|won'?t|wouldn'?t|doesn'?t|didn'?t) let(?:ting)? (?:me|us)\b",
+    ),
+    (
+        0.7,
+        "hung|hangs|disconnect|bumped|down|offline|answer|together|no way|running out|considering",
+        r"\bhung up\b|\bhangs up\b|\bdisconnect|\bbumped (?:me|us)\b|\b(?:website|site|app|system|"
+        r"server|page|portal|service) (?:is |was |keeps )?(?:down|offline)\b|"
+        r"\b(?:doesn'?t|does not|didn'?t|did not) (?:really )?answer\b|\bnot an? answer\b|"
+        r"\bget it together\b|\bno way to\b|\brunning out of\b|"
+        r"\bconsidering (?:quitting|leaving|switching|cancel)",
+    ),
+    (
+        0.6,
+        "line|queue",
+        r"\b(?:standing|stuck|waiting|wait) in (?:a |the )?(?:line|queue)|"
+        r"\blines? (?:out the door|around|is huge)|\b(?:long|huge|endless) (?:lines?|queues?)\b",
+    ),
     (0.4, "already", r"\balready (?:have|did|tried|called|sent|done|emailed|asked|told|paid)\b"),
-    (0.9, "again",
-     r"\b(?:not|never|won'?t|wouldn'?t) (?:be )?(?:fly|us|shop|order|buy|com|go|eat|stay|book|"
-     r"recommend)\w* (?:\w+ ){0,4}again\b"),
-    (0.7, "keep|kept",
-     r"\b(?:keeps?|kept) (?:on )?(?:crash|fail|freez|break|drop|cancel|los|charg|ask|tell|"
-     r"getting|sending|giving|logging|disconnect|happen)"),
-    (0.6, "error|bug|glitch|crash|faulty|defective|broken|malfunction",
-     r"\b(?:error|bug|glitch|crash|faulty|defective|broken|malfunction)"),
+    (
+        0.9,
+        "again",
+        r"\b(?:not|never|won'?t|wouldn'?t) (?:be )?(?:fly|us|shop|order|buy|com|go|eat|stay|book|"
+        r"recommend)\w* (?:\w+ ){0,4}again\b",
+    ),
+    (
+        0.7,
+        "keep|kept",
+        r"\b(?:keeps?|kept) (?:on )?(?:crash|fail|freez|break|drop|cancel|los|charg|ask|tell|"
+        r"getting|sending|giving|logging|disconnect|happen)",
+    ),
+    (
+        0.6,
+        "error|bug|glitch|crash|faulty|defective|broken|malfunction",
+        r"\b(?:error|bug|glitch|crash|faulty|defective|broken|malfunction)",
+    ),
     (0.6, "wrong|incorrect|missing", r"\b(?:wrong|incorrect|missing)\b"),
-    (0.6, "rude|unprofessional|incompeten|useless|unhelpful|pathetic|ridiculous|unacceptable|"
-          "disgrace|shambles|nightmare|joke",
-     r"\b(?:rude|unprofessional|incompeten|useless|unhelpful|pathetic|ridiculous|unacceptable|"
-     r"disgrace|shambles|nightmare|joke)\b"),
-    (0.6, "worst|terrible|horrible|awful|appalling|disgusting",
-     r"\b(?:worst|terrible|horrible|awful|appalling|disgusting)\b"),
+    (
+        0.6,
+        "rude|unprofessional|incompeten|useless|unhelpful|pathetic|ridiculous|unacceptable|"
+        "disgrace|shambles|nightmare|joke",
+        r"\b(?:rude|unprofessional|incompeten|useless|unhelpful|pathetic|ridiculous|unacceptable|"
+        r"disgrace|shambles|nightmare|joke)\b",
+    ),
+    (
+        0.6,
+        "worst|terrible|horrible|awful|appalling|disgusting",
+        r"\b(?:worst|terrible|horrible|awful|appalling|disgusting)\b",
+    ),
     (0.6, "complain", r"\bcomplain(?:t|ts|ed|ing)?\b"),
     # repetition and running out of patience
-    (0.6, "again|another|time",
-     r"\b(?:yet again|once again|again\W*$|yet another|every (?:single )?time|"
-     r"for the (?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|\d+(?:nd|rd|th) time|"
-     r"how many (?:more )?times)"),
+    (
+        0.6,
+        "again|another|time",
+        r"\b(?:yet again|once again|again\W*$|yet another|every (?:single )?time|"
+        r"for the (?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|\d+(?:nd|rd|th) time|"
+        r"how many (?:more )?times)",
+    ),
     (0.9, "again|last time", r"\bnever (?:\w+ ){0,4}again\b|\bneveragain\b|\blast time i\b"),
-    (0.8, " up|of|enough|switching|business|customer|waste",
-     r"\b(?:fed up|sick of|tired of|had enough|enough is enough|give up|gave up|given up|"
-     r"switching to|take my business|lost (?:a|me as a) customer|losing (?:a )?customer|"
-     r"waste of|wasted)\b"),
-    (0.6, "seriously|unbelievable|come on|wtf|smh|ugh|ffs|really?",
-     r"\b(?:seriously|unbelievable|come on|wtf|smh|ugh|ffs|really\?)"),
-    (0.6, "care", r"\b(?:couldn'?t care less|(?:don'?t|doesn'?t|do not|does not) (?:seem to )?care)"),
-    (0.4, "have|supposed|promised", r"\b(?:should(?:n'?t)? have|could have|supposed to|promised)\b"),
-    (0.8, "better|work|improve|should",
-     r"\b(?:could|can|should|need to|needs to|got to|have to|must) (?:do|be) better\b|"
-     r"\bneeds? (?:a lot of |some )?(?:work|improvement)\b|\bneed to work on\b|"
-     r"\bshould (?:really )?(?:look into|think about|consider|train|fix|improve|learn)\b"),
-    (0.6, "sense|usual|existent|show|how",
-     r"\bmakes? no sense\b|\bas usual\b|\bnon.?existent\b|\bno.?show\b|"
-     r"\bhow (?:do|can) (?:i|we) (?:get through|reach|talk to|speak to)"),
-    (1.5, "couldn|only",
-     r"\bcouldn'?t be (?:more|any more) (?:disappointed|angry|upset|frustrated|unhappy|annoyed)|"
-     r"\b(?:the )?only (?:good|decent|nice|positive) thing\b"),
+    (
+        0.8,
+        " up|of|enough|switching|business|customer|waste",
+        r"\b(?:fed up|sick of|tired of|had enough|enough is enough|give up|gave up|given up|"
+        r"switching to|take my business|lost (?:a|me as a) customer|losing (?:a )?customer|"
+        r"waste of|wasted)\b",
+    ),
+    (
+        0.6,
+        "seriously|unbelievable|come on|wtf|smh|ugh|ffs|really?",
+        r"\b(?:seriously|unbelievable|come on|wtf|smh|ugh|ffs|really\?)",
+    ),
+    (
+        0.6,
+        "care",
+        r"\b(?:couldn'?t care less|(?:don'?t|doesn'?t|do not|does not) (?:seem to )?care)",
+    ),
+    (
+        0.4,
+        "have|supposed|promised",
+        r"\b(?:should(?:n'?t)? have|could have|supposed to|promised)\b",
+    ),
+    (
+        0.8,
+        "better|work|improve|should",
+        r"\b(?:could|can|should|need to|needs to|got to|have to|must) (?:do|be) better\b|"
+        r"\bneeds? (?:a lot of |some )?(?:work|improvement)\b|\bneed to work on\b|"
+        r"\bshould (?:really )?(?:look into|think about|consider|train|fix|improve|learn)\b",
+    ),
+    (
+        0.6,
+        "sense|usual|existent|show|how",
+        r"\bmakes? no sense\b|\bas usual\b|\bnon.?existent\b|\bno.?show\b|"
+        r"\bhow (?:do|can) (?:i|we) (?:get through|reach|talk to|speak to)",
+    ),
+    (
+        1.5,
+        "couldn|only",
+        r"\bcouldn'?t be (?:more|any more) (?:disappointed|angry|upset|frustrated|unhappy|annoyed)|"
+        r"\b(?:the )?only (?:good|decent|nice|positive) thing\b",
+    ),
     # products that failed
-    (0.9, "stop|quit|broke|fell|came|rusted|shrank|faded|peeled",
-     r"\b(?:stopped|stops|quit) (?:working|charging|responding)|\b(?:broke|fell apart|fell off|"
-     r"came off|came apart|came loose|rusted|shrank|faded|peeled)\b"),
-    (0.9, "back|returned|nothing like|not even close|than",
-     r"\b(?:returned|return|sent|send|sending|took|take) (?:it|them|this|the \w+) back\b|"
-     r"\breturned (?:it|them)\b|\bnothing like\b|\bnot even close\b|"
-     r"\b(?:smaller|bigger|worse|thinner|flimsier|less) than (?:advertised|described|expected|"
-     r"pictured|shown|promised|in the)"),
-    (0.7, "expected|stay away|avoid|off|cheap|barely|shame|pity|jam|clog",
-     r"\bexpected (?:more|better)\b|\bstay away\b|\bavoid\b|\bknock.?off\b|"
-     r"\bcheap(?:ly)? (?:made|materials?|plastic|quality)|\bfeels? cheap\b|\bbarely\b|"
-     r"\bshame (?:about|that)\b|\bpity (?:about|that)\b|\bjams?\b|\bclogs?\b"),
-    (0.5, "after",
-     r"\bafter (?:one|two|three|a couple of|a few|\d+) (?:uses|washes|days|weeks|months|trips|"
-     r"walks)"),
+    (
+        0.9,
+        "stop|quit|broke|fell|came|rusted|shrank|faded|peeled",
+        r"\b(?:stopped|stops|quit) (?:working|charging|responding)|\b(?:broke|fell apart|fell off|"
+        r"came off|came apart|came loose|rusted|shrank|faded|peeled)\b",
+    ),
+    (
+        0.9,
+        "back|returned|nothing like|not even close|than",
+        r"\b(?:returned|return|sent|send|sending|took|take) (?:it|them|this|the \w+) back\b|"
+        r"\breturned (?:it|them)\b|\bnothing like\b|\bnot even close\b|"
+        r"\b(?:smaller|bigger|worse|thinner|flimsier|less) than (?:advertised|described|expected|"
+        r"pictured|shown|promised|in the)",
+    ),
+    (
+        0.7,
+        "expected|stay away|avoid|off|cheap|barely|shame|pity|jam|clog",
+        r"\bexpected (?:more|better)\b|\bstay away\b|\bavoid\b|\bknock.?off\b|"
+        r"\bcheap(?:ly)? (?:made|materials?|plastic|quality)|\bfeels? cheap\b|\bbarely\b|"
+        r"\bshame (?:about|that)\b|\bpity (?:about|that)\b|\bjams?\b|\bclogs?\b",
+    ),
+    (
+        0.5,
+        "after",
+        r"\bafter (?:one|two|three|a couple of|a few|\d+) (?:uses|washes|days|weeks|months|trips|"
+        r"walks)",
+    ),
     # durations: "for 2 hours", "three days later"
-    (0.5, "hour|hr|day|week|month|minutes|mins",
-     r"\b(?:\d+|an?|one|two|three|four|five|six|several|many|few|24|48) (?:more |extra |whole |"
-     r"full )?(?:hours?|hrs?|days?|weeks?|months?|minutes|mins)\b"),
+    (
+        0.5,
+        "hour|hr|day|week|month|minutes|mins",
+        r"\b(?:\d+|an?|one|two|three|four|five|six|several|many|few|24|48) (?:more |extra |whole |"
+        r"full )?(?:hours?|hrs?|days?|weeks?|months?|minutes|mins)\b",
+    ),
     # asking for help / action
-    (0.8, "want|need|demand|expect",
-     r"\b(?:want|need|demand|expect)\w* (?:my money|a refund|an answer|an explanation|"
-     r"an apology|compensation|someone to|to speak to|to talk to)"),
-    (0.5, "please|pls|plz|help|fix",
-     r"\b(?:please|pls|plz) (?:help|fix|respond|answer|call|reply|get back|look into|sort|"
-     r"do something|explain|refund)|\bhelp!|\bhelp me\b|\bneed help\b|\bfix (?:this|it)\b"),
+    (
+        0.8,
+        "want|need|demand|expect",
+        r"\b(?:want|need|demand|expect)\w* (?:my money|a refund|an answer|an explanation|"
+        r"an apology|compensation|someone to|to speak to|to talk to)",
+    ),
+    (
+        0.5,
+        "please|pls|plz|help|fix",
+        r"\b(?:please|pls|plz) (?:help|fix|respond|answer|call|reply|get back|look into|sort|"
+        r"do something|explain|refund)|\bhelp!|\bhelp me\b|\bneed help\b|\bfix (?:this|it)\b",
+    ),
     (0.4, "tr", r"\b(?:trying|tried) to\b"),
     # sarcasm and scores
-    (1.4, "thank",
-     r"\bthanks? (?:you )?(?:a lot )?for (?:nothing|ruining|wasting|making me|leaving|losing|"
-     r"the delay|the runaround|ignoring|cancel)"),
+    (
+        1.4,
+        "thank",
+        r"\bthanks? (?:you )?(?:a lot )?for (?:nothing|ruining|wasting|making me|leaving|losing|"
+        r"the delay|the runaround|ignoring|cancel)",
+    ),
     (1.2, "star", r"\b(?:no|zero|0) stars?\b|\b(?:one|1) star\b"),
 )
 
@@ -357,30 +460,54 @@ _INFO_QUESTION_RE = re.compile(
 
 # Praise that VADER's word-level lexicon misses or gets backwards; same layout as above.
 _PRAISE_CUES: tuple[tuple[float, str, str], ...] = (
-    (2.0, "no |complain|without",
-     r"\bno (?:complaints|problems?|issues?)\b|\bnothing to complain\b|"
-     r"\banything to complain about\b|\bwithout (?:any |a )?(?:hassle|fuss|problems?|issues?)\b|"
-     r"\bno (?:hassle|fuss)\b"),
-    (0.8, "exactly|says|all day|way",
-     r"\bexactly (?:what|as) (?:i|we|described|advertised|pictured)|"
-     r"\bdoes (?:exactly )?what it says\b|\blasts? all day\b|\bout of (?:their|his|her|your) way\b"),
-    (2.0, "can|couldn",
-     r"\bcan'?t (?:recommend|thank|praise) (?:\w+ ){0,3}enough\b|\bcan'?t fault\b|"
-     r"\bcouldn'?t (?:be|have been) (?:happier|nicer|better|more helpful|easier)\b"),
-    (1.0, "worth|exceeded|star|10/10|a+",
-     r"\bworth (?:every|the)\b|\bexceeded\b|\b(?:five|5) stars?\b|\b10/10\b|\ba\+"),
-    (0.8, "again|be back",
-     r"\b(?:would|will|'ll|'d) (?:definitely |happily |certainly )?(?:buy|order|come|go|fly|"
-     r"stay|use|book|shop|recommend)\w* (?:\w+ ){0,3}again\b|"
-     r"\b(?:will|'ll) (?:definitely |certainly )?be back\b"),
-    (0.6, "time|schedule|early|works",
-     r"\bon time\b|\bahead of schedule\b|\bearly\b|\bin no time\b|\bjust works\b|"
-     r"\bworks (?:perfectly|great|well|fine|like a charm)\b"),
-    (1.0, "quick|fast|prompt|speedy|easy|free",
-     r"\b(?:quick|fast|prompt|speedy|easy|hassle.free) (?:refund|replacement|reply|response|"
-     r"delivery|service|fix|repair|resolution)"),
-    (0.6, "kudos|shout|hats off|appreciated|so much",
-     r"\b(?:kudos|shout ?out|hats off|much appreciated|thank you so much|thanks so much)\b"),
+    (
+        2.0,
+        "no |complain|without",
+        r"\bno (?:complaints|problems?|issues?)\b|\bnothing to complain\b|"
+        r"\banything to complain about\b|\bwithout (?:any |a )?(?:hassle|fuss|problems?|issues?)\b|"
+        r"\bno (?:hassle|fuss)\b",
+    ),
+    (
+        0.8,
+        "exactly|says|all day|way",
+        r"\bexactly (?:what|as) (?:i|we|described|advertised|pictured)|"
+        r"\bdoes (?:exactly )?what it says\b|\blasts? all day\b|\bout of (?:their|his|her|your) way\b",
+    ),
+    (
+        2.0,
+        "can|couldn",
+        r"\bcan'?t (?:recommend|thank|praise) (?:\w+ ){0,3}enough\b|\bcan'?t fault\b|"
+        r"\bcouldn'?t (?:be|have been) (?:happier|nicer|better|more helpful|easier)\b",
+    ),
+    (
+        1.0,
+        "worth|exceeded|star|10/10|a+",
+        r"\bworth (?:every|the)\b|\bexceeded\b|\b(?:five|5) stars?\b|\b10/10\b|\ba\+",
+    ),
+    (
+        0.8,
+        "again|be back",
+        r"\b(?:would|will|'ll|'d) (?:definitely |happily |certainly )?(?:buy|order|come|go|fly|"
+        r"stay|use|book|shop|recommend)\w* (?:\w+ ){0,3}again\b|"
+        r"\b(?:will|'ll) (?:definitely |certainly )?be back\b",
+    ),
+    (
+        0.6,
+        "time|schedule|early|works",
+        r"\bon time\b|\bahead of schedule\b|\bearly\b|\bin no time\b|\bjust works\b|"
+        r"\bworks (?:perfectly|great|well|fine|like a charm)\b",
+    ),
+    (
+        1.0,
+        "quick|fast|prompt|speedy|easy|free",
+        r"\b(?:quick|fast|prompt|speedy|easy|hassle.free) (?:refund|replacement|reply|response|"
+        r"delivery|service|fix|repair|resolution)",
+    ),
+    (
+        0.6,
+        "kudos|shout|hats off|appreciated|so much",
+        r"\b(?:kudos|shout ?out|hats off|much appreciated|thank you so much|thanks so much)\b",
+    ),
     (0.5, "not", r"\bnot (?:bad|terrible|awful|too bad|disappointed)\b"),
 )
 
@@ -390,9 +517,7 @@ _HASHTAG_COMPLAINT_RE = re.compile(
     r"notcool|ripoff|scam|shame|badservice|poorservice|customerservice|help|rude|delay|cancel|"
     r"refund|lost|broken)"
 )
-_HASHTAG_PRAISE_RE = re.compile(
-    r"love|thank|awesome|great|best|happy|amazing|kudos|goodservice"
-)
+_HASHTAG_PRAISE_RE = re.compile(r"love|thank|awesome|great|best|happy|amazing|kudos|goodservice")
 
 _EMOJI_VALENCE: dict[str, float] = {
     **dict.fromkeys("😡😠🤬😤👎💩🙄😒😑😩😫😖😣😞😟😔😢😭😿💔🤮🤢😾😧😦😨😱🤦", -1.0),
@@ -412,7 +537,8 @@ _CompiledCue = tuple[float, tuple[str, ...], re.Pattern[str]]
 def _compile_cues(cues: Sequence[tuple[float, str, str]]) -> tuple[_CompiledCue, ...]:
     """Compile cue patterns; they run on lower-cased text (faster than ``re.IGNORECASE``)."""
     return tuple(
-        (weight, tuple(anchors.split("|")), re.compile(pattern)) for weight, anchors, pattern in cues
+        (weight, tuple(anchors.split("|")), re.compile(pattern))
+        for weight, anchors, pattern in cues
     )
 
 
@@ -468,9 +594,11 @@ class ComplaintAwareScorer:
             cleaned = _EMOJI_RE.sub(" ", cleaned)
         emoji_valence = max(-2.0, min(2.0, emoji_valence))
 
-        vader = self._vader.polarity_scores(cleaned)["compound"] if _WORD_RE.search(
-            cleaned
-        ) or _EMOTICON_RE.search(cleaned) else 0.0
+        vader = (
+            self._vader.polarity_scores(cleaned)["compound"]
+            if _WORD_RE.search(cleaned) or _EMOTICON_RE.search(cleaned)
+            else 0.0
+        )
 
         lowered = cleaned.lower()
         complaint = _cue_weight(self._complaint_cues, lowered, self._prefilter)

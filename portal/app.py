@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +19,24 @@ from portal.routes import routes
 from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, Signer
 from portal.settings import Settings, load_settings
 from portal.templating import build_templates
+from triage.defaults import ensure_defaults
+from triage.escalation import sweep
+
+log = logging.getLogger("portal.sweeper")
+
+
+async def run_sweeper(settings: Settings) -> None:
+    """Warn and escalate in the background. Every app process runs one; claims keep it safe."""
+    from portal.clock import utcnow
+
+    while True:
+        await asyncio.sleep(settings.sweep_interval_seconds)
+        try:
+            report = await sweep(utcnow(), settings.default_timezone)
+            if report.warned or report.escalated:
+                log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)
+        except Exception:  # keep sweeping: one bad item must not stop escalations
+            log.exception("sweep failed")
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
@@ -28,7 +49,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             yield
             return
         async with RegisterTortoise(app, config=settings.tortoise_config()):
-            yield
+            await ensure_defaults(settings.default_timezone)
+            sweeper = asyncio.create_task(run_sweeper(settings))
+            try:
+                yield
+            finally:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
 
     middleware = [
         Middleware(SecurityHeadersMiddleware),

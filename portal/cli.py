@@ -12,7 +12,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from portal.settings import Settings, load_settings
+from portal.settings import Settings, load_settings, tortoise_config
 
 
 async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
@@ -41,6 +41,13 @@ async def migrate_database(settings: Settings) -> None:
 def cmd_migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
     asyncio.run(migrate_database(settings))
+
+    async def defaults() -> None:
+        from triage.defaults import ensure_defaults
+
+        await ensure_defaults(settings.default_timezone)
+
+    asyncio.run(_with_db(settings, defaults))
     print(f"database ready: {_describe(settings.database_url)}")
     return 0
 
@@ -109,11 +116,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """One sweeper pass: refresh clocks, warn before breaches, escalate breaches."""
+    from portal.clock import utcnow
+    from triage.escalation import sweep
+
+    settings = load_settings()
+    report = asyncio.run(_with_db(settings, lambda: sweep(utcnow(), settings.default_timezone)))
+    print(
+        f"refreshed {report.refreshed}, warned {len(report.warned)}, "
+        f"escalated {len(report.escalated)}"
+    )
+    return 0
+
+
+def cmd_recompute(args: argparse.Namespace) -> int:
+    """Recompute every open item's due times from its audit trail (after a policy change)."""
+    from feedback.models import OPEN_STATUSES, FeedbackItem
+    from portal.clock import utcnow
+    from triage.sla import refresh_targets
+
+    settings = load_settings()
+
+    async def work() -> int:
+        now = utcnow()
+        count = 0
+        for item in await FeedbackItem.filter(status__in=list(OPEN_STATUSES)):
+            await refresh_targets(item, now, settings.default_timezone)
+            count += 1
+        return count
+
+    print(f"recomputed {asyncio.run(_with_db(settings, work))} open items")
+    return 0
+
+
 def cmd_check_db(args: argparse.Namespace) -> int:
     """Exit 0 when the database at URL answers (used by `make test` to decide on PostgreSQL)."""
 
     async def probe() -> None:
-        await Tortoise.init(db_url=args.url, modules={"models": []})
+        await Tortoise.init(config=tortoise_config(args.url))
         try:
             await Tortoise.get_connection("default").execute_query("SELECT 1")
         finally:
@@ -152,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load a small demo data set")
     demo.add_argument("--if-empty", action="store_true", help="only when there are no staff yet")
     demo.set_defaults(func=cmd_demo)
+
+    sub.add_parser("sweep", help="one sweeper pass (warn, escalate)").set_defaults(func=cmd_sweep)
+    sub.add_parser(
+        "recompute-targets", help="recompute due times of open items from their audit trails"
+    ).set_defaults(func=cmd_recompute)
 
     check = sub.add_parser("check-db", help="exit 0 if the database URL answers")
     check.add_argument("url")

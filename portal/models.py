@@ -34,6 +34,7 @@ class StaffUser(Model):
     is_active = fields.BooleanField(default=True)
     is_away = fields.BooleanField(default=False)
     timezone = fields.CharField(max_length=64, default="")
+    last_assigned_at = fields.DatetimeField(null=True)  # round-robin tie-break in routing
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

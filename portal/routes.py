@@ -4,6 +4,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from portal.handlers import public, staff
+from portal.routes_manage import routes as manage_routes
 from portal.templating import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
@@ -41,5 +42,6 @@ routes = [
         methods=["POST"],
         name="staff_customer_notes",
     ),
+    *manage_routes,
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -53,6 +53,7 @@ class Settings:
     sign_in_failures_allowed: int = 5
     sign_in_lockout_minutes: int = 15
     session_max_age_seconds: int = 12 * 3600
+    sweep_interval_seconds: int = 30
     categories: tuple[str, ...] = field(default_factory=tuple)
     touchpoints: tuple[str, ...] = field(default_factory=tuple)
     segments: tuple[str, ...] = field(default_factory=tuple)
@@ -110,6 +111,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "max_body_bytes": config("PORTAL_MAX_BODY_BYTES", cast=int, default=64 * 1024),
         "submissions_per_hour": config("PORTAL_SUBMISSIONS_PER_HOUR", cast=int, default=10),
         "sign_in_failures_allowed": config("PORTAL_SIGN_IN_FAILURES", cast=int, default=5),
+        "sweep_interval_seconds": config("PORTAL_SWEEP_SECONDS", cast=int, default=30),
         "categories": _csv(
             config(
                 "PORTAL_CATEGORIES",

@@ -20,7 +20,7 @@ from portal.app import create_app
 from portal.auth import create_staff
 from portal.cli import migrate_database
 from portal.models import Role, StaffUser
-from portal.settings import Settings, load_settings
+from portal.settings import Settings, load_settings, tortoise_config
 
 PASSWORD = "correct horse battery"
 _CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -40,7 +40,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 async def _reset_postgres(url: str) -> None:
-    await Tortoise.init(db_url=url, modules={"models": []})
+    await Tortoise.init(config=tortoise_config(url))
     try:
         await Tortoise.get_connection("default").execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"

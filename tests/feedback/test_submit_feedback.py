@@ -59,7 +59,11 @@ async def test_it_creates_the_item_customer_message_and_trail(client) -> None:
     message = await Message.get(item_id=item.id)
     assert message.author_kind == "customer" and "refund" in message.body
     assert message.sentiment_label == "negative"
-    assert [e.action for e in await Event.filter(item_id=item.id)] == ["created", "scored"]
+    actions = [e.action for e in await Event.filter(item_id=item.id)]
+    assert actions == ["created", "scored", "priority", "routed"]
+    assert item.priority == "high"  # a strongly negative complaint from a new customer
+    assert item.needs_triage and item.owner_id is None  # no rules, no default team yet
+    assert item.next_due is not None and item.sla_state == "ok"
 
     link = page.find(id="tracking-link")["href"]
     assert "/t/" in link

@@ -1,0 +1,220 @@
+"""What staff do to an item from the board: move, assign/take, set priority or category.
+
+Every action checks the version the user saw, so two people changing the same item at once
+cannot silently overwrite each other: the second gets a VersionConflict naming who changed it.
+Every action is on the audit trail and refreshes the response-time clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from feedback import audit
+from feedback.conversation import change_status
+from feedback.models import Customer, Event, FeedbackItem, Priority, Status
+from portal.models import Role, StaffUser
+from triage.models import Team
+from triage.sla import refresh_targets
+
+
+class ActionError(ValueError):
+    """An action that is not allowed; the message is shown to the user."""
+
+
+@dataclass
+class VersionConflict(Exception):
+    """The item changed since the user loaded it."""
+
+    item: FeedbackItem
+    changed_by: str
+    changed_at: datetime | None
+
+    def __str__(self) -> str:
+        return f"{self.item.reference} was changed by {self.changed_by} — reload to see it."
+
+
+async def _check_version(item: FeedbackItem, expected_version: int | None) -> None:
+    if expected_version is None or expected_version == item.version:
+        return
+    last = (
+        await Event.filter(item_id=item.id)
+        .order_by("-created_at", "-id")
+        .select_related("actor")
+        .first()
+    )
+    who = last.actor.name if last and last.actor else (last.actor_kind if last else "someone")
+    raise VersionConflict(item, who, last.created_at if last else None)
+
+
+async def _bump(item: FeedbackItem, now: datetime, **changes: Any) -> None:
+    """Apply changes only if nobody else did in between (compare-and-set on version)."""
+    won = await FeedbackItem.filter(id=item.id, version=item.version).update(
+        version=F("version") + 1, updated_at=now, **changes
+    )
+    if won != 1:
+        fresh = await FeedbackItem.get(id=item.id)
+        await _check_version(fresh, item.version)
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.version += 1
+    item.updated_at = now
+
+
+async def move(
+    item: FeedbackItem,
+    status: Status,
+    *,
+    actor: StaffUser,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    """Change status (a card moved to another column)."""
+    await _check_version(item, expected_version)
+    if status == Status.RESOLVED and item.first_response_at is None:
+        raise ActionError("Answer the customer before resolving: they have had no reply yet.")
+    await change_status(item, status, now=now, actor=actor)
+
+
+async def assign(
+    item: FeedbackItem,
+    owner: StaffUser | None,
+    *,
+    actor: StaffUser,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    """Give the item to a rep (or take it: owner == actor), or unassign it (owner None).
+
+    Agents may take items and hand their own on; reassigning someone else's item is a
+    manager's decision. Always logged.
+    """
+    await _check_version(item, expected_version)
+    current_owner_id = item.owner_id  # type: ignore[attr-defined]
+    new_owner_id = owner.id if owner else None
+    if current_owner_id == new_owner_id:
+        return
+    if owner is not None and not owner.is_active:
+        raise ActionError(f"{owner.name} is not an active account.")
+    is_manager = Role(actor.role).allows(Role.MANAGER)
+    if current_owner_id not in (None, actor.id) and not is_manager:
+        raise ActionError("Only a manager can reassign an item someone else owns.")
+    old = await StaffUser.get_or_none(id=current_owner_id) if current_owner_id else None
+    async with in_transaction():
+        changes: dict[str, Any] = {"owner_id": new_owner_id, "needs_triage": False}
+        if owner is not None and item.team_id is None:  # type: ignore[attr-defined]
+            team = await Team.filter(members__id=owner.id).order_by("id").first()
+            if team is not None:
+                changes["team_id"] = team.id
+        await _bump(item, now, **changes)
+        detail = "took it" if owner is not None and owner.id == actor.id else ""
+        await audit.record(
+            item,
+            "owner",
+            now=now,
+            actor=actor,
+            field="owner",
+            old=old.name if old else "",
+            new=owner.name if owner else "",
+            detail=detail,
+        )
+        if owner is not None:
+            await StaffUser.filter(id=owner.id).update(last_assigned_at=now)
+            if item.status == Status.NEW:
+                await change_status(item, Status.ASSIGNED, now=now, actor=actor)
+            customer = await Customer.get(id=item.customer_id)  # type: ignore[attr-defined]
+            if customer.owner_id is None:  # type: ignore[attr-defined]
+                # The first rep to take a customer owns them.
+                await Customer.filter(id=customer.id).update(owner_id=owner.id)
+                await audit.record(
+                    item,
+                    "customer_owner",
+                    now=now,
+                    actor=actor,
+                    field="customer owner",
+                    new=owner.name,
+                    detail="first to take this customer",
+                )
+    await refresh_targets(item, now)
+
+
+async def set_priority(
+    item: FeedbackItem,
+    priority: Priority,
+    *,
+    actor: StaffUser,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    await _check_version(item, expected_version)
+    if item.priority == priority:
+        return
+    old = item.priority
+    await _bump(item, now, priority=priority)
+    await audit.record(
+        item,
+        "priority",
+        now=now,
+        actor=actor,
+        field="priority",
+        old=old,
+        new=priority.value,
+        detail="set by hand",
+    )
+    await refresh_targets(item, now)
+
+
+async def set_category(
+    item: FeedbackItem,
+    category: str,
+    *,
+    allowed: Sequence[str],
+    actor: StaffUser,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    await _check_version(item, expected_version)
+    if category not in allowed:
+        raise ActionError("Choose a category from the list.")
+    if item.category == category:
+        return
+    old = item.category
+    await _bump(item, now, category=category)
+    await audit.record(
+        item, "category", now=now, actor=actor, field="category", old=old, new=category
+    )
+
+
+@dataclass
+class BulkResult:
+    changed: list[str]
+    skipped: list[str]  # "FB-XXXX: reason"
+
+
+async def bulk(
+    item_ids: Sequence[int],
+    *,
+    actor: StaffUser,
+    now: datetime,
+    status: Status | None = None,
+    owner: StaffUser | None = None,
+    unassign: bool = False,
+) -> BulkResult:
+    """Apply one status and/or owner to several items; each is checked and logged on its own."""
+    result = BulkResult([], [])
+    items = await FeedbackItem.filter(id__in=list(item_ids)[:200]).order_by("id")
+    for item in items:
+        try:
+            if owner is not None or unassign:
+                await assign(item, owner, actor=actor, now=now)
+            if status is not None:
+                await move(item, status, actor=actor, now=now)
+            result.changed.append(item.reference)
+        except (ActionError, VersionConflict) as exc:
+            result.skipped.append(f"{item.reference}: {exc}")
+    return result

@@ -1,0 +1,118 @@
+"""The sweeper: refresh clocks that may have changed state, warn before a breach, escalate on
+one. Safe when several app processes run it at once: every warning and escalation is claimed
+with a conditional UPDATE on the item (a claim column), so exactly one process acts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tortoise.expressions import Q
+
+from feedback import audit
+from feedback.models import FeedbackItem, Status
+from portal.models import Role, StaffUser
+from triage.models import Notification, Team
+from triage.routing import is_available
+from triage.sla import refresh_targets
+
+log = logging.getLogger("portal.sweeper")
+RUNNING = [Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS]
+KIND_WORDS = {"first_response": "first response", "resolution": "resolution"}
+
+
+@dataclass
+class SweepReport:
+    refreshed: int = 0
+    warned: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+
+
+async def notify(
+    recipient_id: int, item: FeedbackItem, kind: str, text: str, now: datetime
+) -> None:
+    await Notification.create(
+        recipient_id=recipient_id, item=item, kind=kind, text=text[:500], created_at=now
+    )
+
+
+async def _managers_for(item: FeedbackItem) -> list[int]:
+    team = await Team.get_or_none(id=item.team_id) if item.team_id else None  # type: ignore[attr-defined]
+    if team is not None and team.manager_id is not None:  # type: ignore[attr-defined]
+        return [team.manager_id]  # type: ignore[attr-defined]
+    return list(
+        await StaffUser.filter(role__in=[Role.MANAGER, Role.ADMIN], is_active=True).values_list(
+            "id", flat=True
+        )
+    )
+
+
+async def _claim(item: FeedbackItem, column: str, kind: str) -> bool:
+    """Set item.<column> = kind unless someone already did; True if this call won."""
+    current = getattr(item, column)
+    won = await FeedbackItem.filter(id=item.id, **{column: current}).update(**{column: kind})
+    return won == 1
+
+
+async def escalate(item: FeedbackItem, now: datetime) -> None:
+    """Flag (the stored breach state), notify the team's manager, apply the escalation rule."""
+    kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
+    text = f"{item.reference} breached its {kind} target: “{item.subject}”"
+    for manager_id in await _managers_for(item):
+        await notify(manager_id, item, "breach", text, now)
+    await audit.record(item, "escalated", now=now, detail=f"{kind} target breached")
+    team = await Team.get_or_none(id=item.team_id) if item.team_id else None  # type: ignore[attr-defined]
+    if team is None or team.escalate_to_id is None:  # type: ignore[attr-defined]
+        return
+    target = await StaffUser.get_or_none(id=team.escalate_to_id)  # type: ignore[attr-defined]
+    if is_available(target) and target is not None and target.id != item.owner_id:  # type: ignore[attr-defined]
+        old_owner = await StaffUser.get_or_none(id=item.owner_id) if item.owner_id else None  # type: ignore[attr-defined]
+        await FeedbackItem.filter(id=item.id).update(owner_id=target.id, updated_at=now)
+        await audit.record(
+            item,
+            "owner",
+            now=now,
+            field="owner",
+            old=old_owner.name if old_owner else "",
+            new=target.name,
+            detail=f"escalation rule of {team.name}",
+        )
+        await notify(target.id, item, "assigned", f"{item.reference} escalated to you", now)
+
+
+async def sweep(now: datetime, fallback_timezone: str = "UTC") -> SweepReport:
+    """One pass; call it periodically (the app does every `sweep_interval_seconds`)."""
+    report = SweepReport()
+    due_for_refresh = await FeedbackItem.filter(status__in=RUNNING).filter(
+        Q(sla_state="ok", warn_at__lte=now) | Q(sla_state__in=["ok", "at_risk"], next_due__lt=now)
+    )
+    for item in due_for_refresh:
+        await refresh_targets(item, now, fallback_timezone)
+        report.refreshed += 1
+
+    for item in await FeedbackItem.filter(status__in=RUNNING, sla_state="at_risk"):
+        if item.warned_for != item.next_due_kind and await _claim(
+            item, "warned_for", item.next_due_kind
+        ):
+            kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
+            recipients = [item.owner_id] if item.owner_id else await _managers_for(item)  # type: ignore[attr-defined]
+            for recipient in recipients:
+                await notify(
+                    recipient,
+                    item,
+                    "warning",
+                    f"{item.reference} is close to its {kind} target",
+                    now,
+                )
+            await audit.record(item, "warning", now=now, detail=f"{kind} target at risk")
+            report.warned.append(item.id)
+
+    for item in await FeedbackItem.filter(status__in=RUNNING, sla_state="breached"):
+        if item.escalated_for != item.next_due_kind and await _claim(
+            item, "escalated_for", item.next_due_kind
+        ):
+            await escalate(item, now)
+            report.escalated.append(item.id)
+    return report
