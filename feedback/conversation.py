@@ -11,6 +11,7 @@ from feedback import audit
 from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
 from portal.i18n import N_
+from triage.notify import notify_watchers
 from triage.sla import refresh_targets
 
 MAX_REPLY_LENGTH = 10_000
@@ -100,6 +101,9 @@ async def add_customer_reply(item: FeedbackItem, body: str, *, now: datetime) ->
             item.updated_at = now
             item.version += 1
             await item.save(update_fields=["updated_at", "version"])
+    await notify_watchers(
+        item, "customer_reply", f"{item.reference}: the customer replied", now=now
+    )
     return message
 
 

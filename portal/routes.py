@@ -35,6 +35,12 @@ routes = [
         methods=["POST"],
         name="staff_item_status",
     ),
+    Route(
+        "/staff/items/{item_id:int}/collaborators",
+        staff.item_collaborators,
+        methods=["POST"],
+        name="staff_item_collaborators",
+    ),
     Route("/staff/customers/{customer_id:int}", staff.customer_detail, name="staff_customer"),
     Route(
         "/staff/customers/{customer_id:int}/notes",

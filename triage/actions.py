@@ -218,3 +218,44 @@ async def bulk(
         except (ActionError, VersionConflict) as exc:
             result.skipped.append(f"{item.reference}: {exc}")
     return result
+
+
+async def add_collaborator(
+    item: FeedbackItem, collaborator: StaffUser, *, actor: StaffUser, now: datetime
+) -> None:
+    """A collaborator can reply and is notified; the owner stays accountable and credited."""
+    if collaborator.id == item.owner_id:  # type: ignore[attr-defined]
+        raise ActionError(f"{collaborator.name} already owns this item.")
+    if not collaborator.is_active:
+        raise ActionError(f"{collaborator.name} is not an active account.")
+    if await item.collaborators.filter(id=collaborator.id).exists():
+        return
+    await item.collaborators.add(collaborator)
+    await _bump(item, now)
+    await audit.record(
+        item,
+        "collaborator",
+        now=now,
+        actor=actor,
+        field="collaborators",
+        new=collaborator.name,
+        detail="added",
+    )
+
+
+async def remove_collaborator(
+    item: FeedbackItem, collaborator: StaffUser, *, actor: StaffUser, now: datetime
+) -> None:
+    if not await item.collaborators.filter(id=collaborator.id).exists():
+        return
+    await item.collaborators.remove(collaborator)
+    await _bump(item, now)
+    await audit.record(
+        item,
+        "collaborator",
+        now=now,
+        actor=actor,
+        field="collaborators",
+        old=collaborator.name,
+        detail="removed",
+    )

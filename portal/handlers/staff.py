@@ -15,9 +15,11 @@ from feedback.models import Event, FeedbackItem, Message, Status
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
-from portal.models import Role
+from portal.models import Role, StaffUser
 from portal.security import read_form
 from portal.templating import render
+from triage.actions import ActionError, add_collaborator, remove_collaborator
+from triage.sla import explain_item_clock
 
 PAGE_SIZE = 50
 MAX_NOTES_LENGTH = 20_000
@@ -115,10 +117,13 @@ async def _item_page(
     *,
     reply_error: str = "",
     reply_text: str = "",
+    collaborator_error: str = "",
     status: int = 200,
 ) -> Response:
     messages = await Message.filter(item_id=item.id).select_related("author_staff")
     events = await Event.filter(item_id=item.id).select_related("actor")
+    collaborators = await item.collaborators.all()
+    settings = request.app.state.settings
     return render(
         request,
         "staff/item.html",
@@ -130,6 +135,12 @@ async def _item_page(
             "status_words": STATUS_WORDS,
             "reply_error": reply_error,
             "reply_text": reply_text,
+            "collaborators": collaborators,
+            "staff_choices": await StaffUser.filter(is_active=True).exclude(
+                id__in=[c.id for c in collaborators]
+            ),
+            "collaborator_error": collaborator_error,
+            "target_lines": await explain_item_clock(item, utcnow(), settings.default_timezone),
         },
         status_code=status,
     )
@@ -170,6 +181,33 @@ async def item_status(request: Request) -> Response:
         return await _item_page(request, item, reply_error="Choose a valid status.", status=422)
     await change_status(item, new_status, now=utcnow(), actor=user)
     return RedirectResponse(request.url_for("staff_item", item_id=item.id), status_code=303)
+
+
+async def item_collaborators(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
+    if not can_write:
+        raise HTTPException(403)
+    form = await read_form(request)
+    try:
+        staff_id = int(str(form.get("staff_id") or ""))
+    except ValueError:
+        staff_id = 0
+    collaborator = await StaffUser.get_or_none(id=staff_id)
+    if collaborator is None:
+        return await _item_page(
+            request, item, collaborator_error="Choose a team member.", status=422
+        )
+    try:
+        if form.get("action") == "remove":
+            await remove_collaborator(item, collaborator, actor=user, now=utcnow())
+        else:
+            await add_collaborator(item, collaborator, actor=user, now=utcnow())
+    except ActionError as exc:
+        return await _item_page(request, item, collaborator_error=str(exc), status=422)
+    return RedirectResponse(
+        str(request.url_for("staff_item", item_id=item.id)) + "#collaborators", status_code=303
+    )
 
 
 async def customer_detail(request: Request) -> Response:

@@ -126,3 +126,43 @@ async def test_it_answers_404_for_an_unknown_item(client, agent) -> None:
     await sign_in(client, agent)
     assert (await client.get("/staff/items/999999")).status_code == 404
     assert (await client.get("/staff/customers/999999")).status_code == 404
+
+
+async def test_it_explains_the_response_targets(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get(f"/staff/items/{item.id}")).text, "html.parser")
+    lines = [li.text for li in page.select("#target-explanation li")]
+    assert lines[0].startswith("Target: high (default). Calendar: Office hours")
+    assert page.find(id="first-response-due").text.strip()
+
+
+async def test_it_adds_and_removes_a_collaborator(client, agent, teammate) -> None:
+    from triage.models import Notification
+
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    url = f"/staff/items/{item.id}/collaborators"
+    response = await client.post(url, data={"csrf_token": token, "staff_id": str(teammate.id)})
+    assert response.status_code == 303
+    item = await FeedbackItem.get()
+    assert [c.id for c in await item.collaborators.all()] == [teammate.id]
+    event = await Event.filter(item_id=item.id, action="collaborator").first()
+    assert (event.new_value, event.actor_id) == ("Ben Okafor", agent.id)
+
+    # collaborators are told when the customer replies
+    from feedback.conversation import add_customer_reply
+    from portal.clock import utcnow
+
+    await add_customer_reply(item, "Any news?", now=utcnow())
+    assert await Notification.filter(recipient_id=teammate.id, kind="customer_reply").count() == 1
+
+    bad = await client.post(url, data={"csrf_token": token, "staff_id": "nope"})
+    assert bad.status_code == 422
+    await client.post(
+        url, data={"csrf_token": token, "staff_id": str(teammate.id), "action": "remove"}
+    )
+    assert await item.collaborators.all().count() == 0
