@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -207,6 +207,7 @@ async def _create_item(
             sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
             language=language,
             submission_token=submission.submission_token,
+            created_week=(now - timedelta(days=now.weekday())).date(),
             created_at=now,
             updated_at=now,
         )

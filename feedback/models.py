@@ -70,6 +70,9 @@ class Customer(Model):
     )
     lifecycle = fields.CharEnumField(Lifecycle, max_length=16, default=Lifecycle.NEW)
     notes = fields.TextField(default="")
+    needs_review = fields.BooleanField(default=False, db_default=False)
+    review_reason = fields.CharField(max_length=200, default="", db_default="")
+    last_owner_contact_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -124,6 +127,16 @@ class FeedbackItem(Model):
     warned_for = fields.CharField(max_length=16, default="")
     escalated_for = fields.CharField(max_length=16, default="")
     language = fields.CharField(max_length=16, default="en")
+    # Outcome figures, stored when the clock stops so reports aggregate in the database.
+    reopen_count = fields.IntField(default=0, db_default=0)
+    first_response_business_seconds = fields.IntField(null=True)
+    resolution_business_seconds = fields.IntField(null=True)
+    first_response_met = fields.BooleanField(null=True)
+    resolution_met = fields.BooleanField(null=True)
+    created_week = fields.DateField(null=True)  # Monday of the week received (UTC)
+    merged_into: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="merged_items", null=True, on_delete=fields.SET_NULL
+    )
     submission_token = fields.CharField(max_length=64, unique=True, null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField()
@@ -143,6 +156,9 @@ class FeedbackItem(Model):
             ("sla_state", "next_due"),
             ("next_due",),
             ("updated_at",),
+            ("created_week",),
+            ("resolved_at",),
+            ("category", "created_at"),
         )
 
     def __str__(self) -> str:
@@ -208,3 +224,87 @@ class Event(Model):
 
     async def delete(self, *args: Any, **kwargs: Any) -> None:
         raise AppendOnlyError("audit-trail events are never deleted")
+
+
+class Outcome(StrEnum):
+    RESOLVED = "resolved"
+    PARTLY_RESOLVED = "partly_resolved"
+    NOT_RESOLVED = "not_resolved"
+    NOT_A_PROBLEM = "not_a_problem"
+
+
+class Resolution(Model):
+    """How an item was resolved: outcome, root cause, remedy and the message to the customer.
+
+    One row per resolution. A reopened and re-resolved item gets another row, so the history
+    keeps both.
+    """
+
+    id = fields.IntField(primary_key=True)
+    item: fields.ForeignKeyRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="resolutions", on_delete=fields.CASCADE
+    )
+    outcome = fields.CharEnumField(Outcome, max_length=20)
+    outcome_detail = fields.TextField(default="")
+    root_cause = fields.CharField(max_length=60)
+    remedy = fields.TextField(default="")
+    remedy_amount = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    message_to_customer = fields.TextField()
+    effort_minutes = fields.IntField(default=0)
+    resolved_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="resolutions", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "resolution"
+        ordering = ["created_at", "id"]
+        indexes = (("root_cause", "created_at"), ("item_id", "created_at"))
+
+
+class SurveyResponse(Model):
+    """The customer's rating of a resolved item: one per item, changeable for a week.
+
+    Owner, team and category are copied at answer time so results can be grouped by them.
+    """
+
+    id = fields.IntField(primary_key=True)
+    item: fields.OneToOneRelation[FeedbackItem] = fields.OneToOneField(
+        "models.FeedbackItem", related_name="survey", on_delete=fields.CASCADE
+    )
+    satisfaction = fields.SmallIntField()  # 1..5
+    recommend = fields.SmallIntField()  # 0..10
+    comment = fields.TextField(default="")
+    owner_id_at_answer = fields.IntField(null=True)
+    team_id_at_answer = fields.IntField(null=True)
+    category = fields.CharField(max_length=60, default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "survey_response"
+        indexes = (("created_at",), ("owner_id_at_answer", "created_at"))
+
+
+class FollowUp(Model):
+    """A task for the owner to get back to a customer after a resolution."""
+
+    id = fields.IntField(primary_key=True)
+    item: fields.ForeignKeyRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="follow_ups", on_delete=fields.CASCADE
+    )
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="follow_ups", on_delete=fields.CASCADE
+    )
+    owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="follow_ups", null=True, on_delete=fields.SET_NULL
+    )
+    due_at = fields.DatetimeField()
+    note = fields.CharField(max_length=500, default="")
+    done_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "follow_up"
+        ordering = ["due_at", "id"]
+        indexes = (("owner_id", "done_at", "due_at"),)

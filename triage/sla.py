@@ -15,6 +15,7 @@ from triage.calendar import BusinessCalendar
 from triage.models import BusinessHours, TargetSetting, Team
 from triage.targets import DEFAULT_POLICIES, StatusChange, TargetClock, TargetPolicy
 from triage.targets import compute_clock as _compute_clock
+from triage.targets import elapsed_business_time
 from triage.targets import explain_clock as _explain_clock
 
 DEFAULT_CALENDAR_SPEC = "mon-fri 09:00-17:00"
@@ -143,6 +144,7 @@ async def refresh_targets(
         remaining = target * choice.policy.warn_at - clock.business_time_used
         warn_at = calendar.add_business_time(now, remaining) if remaining > timedelta(0) else now
     fields = {
+        **_outcome_figures(item, history, calendar, clock),
         "first_response_due": clock.first_response_due,
         "resolution_due": clock.resolution_due,
         "next_due": clock.next_due,
@@ -155,3 +157,26 @@ async def refresh_targets(
     for name, value in fields.items():
         setattr(item, name, value)
     return clock
+
+
+def _outcome_figures(
+    item: FeedbackItem, history: list[StatusChange], calendar: BusinessCalendar, clock: TargetClock
+) -> dict[str, object]:
+    """Business time to first response and to resolution, and whether each target was met."""
+
+    def business_seconds(until: datetime | None) -> int | None:
+        if until is None:
+            return None
+        used = elapsed_business_time(
+            created_at=item.created_at, history=history, calendar=calendar, until=until
+        )
+        return int(used.total_seconds())
+
+    return {
+        "first_response_business_seconds": business_seconds(item.first_response_at),
+        "resolution_business_seconds": business_seconds(item.resolved_at)
+        if clock.resolution_met is not None and clock.resolution_due is None
+        else None,
+        "first_response_met": clock.first_response_met,
+        "resolution_met": clock.resolution_met,
+    }
