@@ -33,6 +33,17 @@ def _read_secret(config: Config, name: str, var_dir: Path) -> Secret:
     return Secret(key_file.read_text().strip())
 
 
+def _day_map(value: str) -> dict[str, int]:
+    """'key:7,regular:0' -> {'key': 7, 'regular': 0}; fails loudly on a bad value."""
+    result = {}
+    for part in _csv(value):
+        name, _, days = part.partition(":")
+        if not days.strip().isdigit():
+            raise ValueError(f"PORTAL_FOLLOW_UP_DAYS: expected segment:days, got {part!r}")
+        result[name.strip()] = int(days)
+    return result
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -57,6 +68,12 @@ class Settings:
     categories: tuple[str, ...] = field(default_factory=tuple)
     touchpoints: tuple[str, ...] = field(default_factory=tuple)
     segments: tuple[str, ...] = field(default_factory=tuple)
+    root_causes: tuple[str, ...] = field(default_factory=tuple)
+    reopen_window_days: int = 14
+    survey_change_days: int = 7
+    # Days after resolving a complaint to follow up, by segment (0 = no follow-up by default).
+    follow_up_days: dict[str, int] = field(default_factory=dict)
+    at_risk_no_contact_days: int = 90
 
     @property
     def secure_cookies(self) -> bool:
@@ -122,6 +139,18 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
             config("PORTAL_TOUCHPOINTS", default="Website,Phone,Store,E-mail,Mobile app")
         ),
         "segments": _csv(config("PORTAL_SEGMENTS", default="key,regular,new")),
+        "root_causes": _csv(
+            config(
+                "PORTAL_ROOT_CAUSES",
+                default="Our own policy or process,Product defect,Delivery,Staff behaviour,"
+                "Customer misunderstanding,Other",
+            )
+        ),
+        "reopen_window_days": config("PORTAL_REOPEN_WINDOW_DAYS", cast=int, default=14),
+        "follow_up_days": _day_map(
+            config("PORTAL_FOLLOW_UP_DAYS", default="key:7,regular:0,new:0")
+        ),
+        "at_risk_no_contact_days": config("PORTAL_AT_RISK_NO_CONTACT_DAYS", cast=int, default=90),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
