@@ -6,6 +6,7 @@ Pure tests (sentiment, calendars, priority) use none of these and need no databa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import AsyncIterator
@@ -39,25 +40,36 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     )
 
 
-async def _reset_postgres(url: str) -> None:
+async def _admin_execute(url: str, sql: str) -> None:
     await Tortoise.init(config=tortoise_config(url))
     try:
-        await Tortoise.get_connection("default").execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
-        )
+        await Tortoise.get_connection("default").execute_script(sql)
     finally:
         await Tortoise.close_connections()
 
 
 @pytest.fixture(scope="session")
 async def database(settings: Settings) -> AsyncIterator[Settings]:
-    """Migrate a fresh database once per session, with the real migrations."""
+    """Migrate a fresh database once per session, with the real migrations.
+
+    On PostgreSQL each session gets its own throw-away database next to the one in
+    DATABASE_URL, so parallel runs never see each other's rows.
+    """
     if not settings.is_sqlite:
-        await _reset_postgres(settings.database_url)
+        base_url = settings.database_url
+        name = f"portal_test_{os.getpid()}"
+        await _admin_execute(base_url, f'DROP DATABASE IF EXISTS "{name}"')
+        await _admin_execute(base_url, f'CREATE DATABASE "{name}"')
+        settings = dataclasses.replace(
+            settings, database_url=base_url.rsplit("/", 1)[0] + "/" + name
+        )
+        os.environ["DATABASE_URL"] = settings.database_url
     await migrate_database(settings)
     await Tortoise.init(config=settings.tortoise_config(), _enable_global_fallback=True)
     yield settings
     await Tortoise.close_connections()
+    if not settings.is_sqlite:
+        await _admin_execute(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
