@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -11,7 +12,16 @@ from starlette.requests import Request
 from portal import throttle
 from portal.models import Role, StaffUser
 
-_hasher = PasswordHasher()
+
+def _password_hasher() -> PasswordHasher:
+    # Argon2's defaults (memory-hard, ~64 MiB) everywhere except the test suite, which
+    # creates hundreds of accounts and sets PORTAL_PASSWORD_HASH_PROFILE=test.
+    if os.environ.get("PORTAL_PASSWORD_HASH_PROFILE") == "test":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+_hasher = _password_hasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 SESSION_USER_KEY = "staff_id"

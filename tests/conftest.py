@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+
+# Cheap Argon2 parameters for the hundreds of test accounts (set before portal.auth loads).
+os.environ["PORTAL_PASSWORD_HASH_PROFILE"] = "test"
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
