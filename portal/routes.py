@@ -4,6 +4,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from portal.handlers import public, staff
+from portal.routes_board import routes as board_routes
 from portal.routes_manage import routes as manage_routes
 from portal.templating import TEMPLATES_DIR
 
@@ -48,6 +49,7 @@ routes = [
         methods=["POST"],
         name="staff_customer_notes",
     ),
+    *board_routes,
     *manage_routes,
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -1,0 +1,131 @@
+"""A live portal for browser tests: migrated SQLite in a temporary directory, one staff
+account, `portal serve` in a subprocess on a free port.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium) and never downloads a browser; the
+tests are skipped when that binary is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+PORTAL = Path(sys.executable).parent / "portal"
+STAFF_EMAIL = "ana@example.test"
+STAFF_NAME = "Ana Costa"
+STAFF_PASSWORD = "correct horse battery"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    email: str = STAFF_EMAIL
+    name: str = STAFF_NAME
+    password: str = STAFF_PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"portal serve exited early:\n{log.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"portal serve did not listen on {port} in {timeout}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+    var_dir = tmp_path_factory.mktemp("browser-var")
+    env = {
+        **os.environ,
+        "PORTAL_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite://{var_dir / 'b.db'}",
+        "SECRET_KEY": "browser-test-secret-key",
+        "PORTAL_BASE_URL": "http://127.0.0.1",
+        "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+    }
+    run = {"env": env, "cwd": PROJECT_ROOT, "check": True, "capture_output": True, "timeout": 120}
+    subprocess.run([str(PORTAL), "migrate"], **run)
+    subprocess.run(
+        [str(PORTAL), "create-user", STAFF_EMAIL, STAFF_NAME, "--role", "agent"]
+        + ["--password", STAFF_PASSWORD],
+        **run,
+    )
+    port = _free_port()
+    log = var_dir / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(PORTAL), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for_port(port, process, log)
+        yield LiveServer(f"http://127.0.0.1:{port}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def browser_page(live_server: LiveServer):
+    """A fresh Chromium page; console errors (CSP violations included) are collected."""
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(locale="en-GB", timezone_id="UTC")
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            page.console_errors = []  # type: ignore[attr-defined]
+
+            def on_console(message) -> None:  # type: ignore[no-untyped-def]
+                url = (message.location or {}).get("url", "")
+                if message.type == "error" and not url.endswith("/favicon.ico"):
+                    page.console_errors.append(f"{message.text} ({url})")  # type: ignore[attr-defined]
+
+            page.on("console", on_console)
+            yield page
+            context.close()
+        finally:
+            browser.close()
