@@ -111,7 +111,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if created:
         print("Demo data loaded.")
     if credentials_file.exists():
-        print("Demo sign-ins (also in var/demo-sign-ins.txt):")
+        print(f"Demo sign-ins (also in {credentials_file}):")
         print(credentials_file.read_text(), end="")
     return 0
 

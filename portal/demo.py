@@ -13,11 +13,13 @@ from portal.auth import create_staff
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
 from portal.settings import Settings
-from triage.models import Team
+from triage.defaults import ensure_defaults
+from triage.models import RoutingRule, Team
 
 STAFF = [
     ("ana@demo.example", "Ana Costa", Role.AGENT),
     ("ben@demo.example", "Ben Okafor", Role.AGENT),
+    ("lea@demo.example", "Lea Novak", Role.AGENT),
     ("mia@demo.example", "Mia Chen", Role.MANAGER),
     ("admin@demo.example", "Sam Admin", Role.ADMIN),
 ]
@@ -82,10 +84,23 @@ async def load_demo(settings: Settings, credentials_file: Path, *, only_if_empty
         password = secrets.token_urlsafe(9)
         staff[email] = await create_staff(email, name, password, role)
         lines.append(f"  {role.value:<8} {email:<22} password: {password}\n")
-    team = await Team.create(
-        name="Customer care", is_default=True, manager=staff["mia@demo.example"]
-    )
+    await ensure_defaults(settings.default_timezone)
+    team = await Team.get(is_default=True)
+    team.manager = staff["mia@demo.example"]
+    await team.save()
     await team.members.add(staff["ana@demo.example"], staff["ben@demo.example"])
+    billing = await Team.create(name="Billing", manager=staff["mia@demo.example"])
+    await billing.members.add(staff["ben@demo.example"], staff["lea@demo.example"])
+    await RoutingRule.create(
+        name="Billing questions and complaints", position=10, categories="Billing", team=billing
+    )
+    await RoutingRule.create(
+        name="Delivery and store complaints",
+        position=20,
+        categories="Delivery,Service",
+        kinds="complaint",
+        team=team,
+    )
 
     now = utcnow() - timedelta(hours=len(ITEMS) * 3)
     items = []
