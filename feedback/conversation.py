@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from feedback import audit
@@ -15,6 +16,12 @@ from triage.notify import notify_watchers
 from triage.sla import refresh_targets
 
 MAX_REPLY_LENGTH = 10_000
+DEFAULT_REOPEN_WINDOW_DAYS = 14  # settings.reopen_window_days; handlers pass the setting
+CLOSED_FOR_REPLIES = N_("This conversation is closed. Please send us new feedback.")
+WINDOW_PASSED = N_(
+    "This conversation was resolved a while ago and is closed for replies. Please send us "
+    "new feedback."
+)
 
 # Plain words for the customer, translated where they are shown.
 STATUS_WORDS = {
@@ -70,12 +77,41 @@ async def change_status(
     return True
 
 
-async def add_customer_reply(item: FeedbackItem, body: str, *, now: datetime) -> Message:
-    """The customer writes back from the tracking page; scored like the first message."""
-    body = _check_body(body)
+def reply_window_ends(item: FeedbackItem, reopen_window_days: int) -> datetime | None:
+    """Until when the customer may reply to a resolved item (and so reopen it)."""
+    if item.status != Status.RESOLVED or item.resolved_at is None:
+        return None
+    return item.resolved_at + timedelta(days=reopen_window_days)
+
+
+def reply_refusal(item: FeedbackItem, *, now: datetime, reopen_window_days: int) -> str | None:
+    """Why the customer cannot reply now (a message marked for translation), or None."""
     if item.status == Status.CLOSED:
-        raise ConversationError(N_("This conversation is closed. Please send us new feedback."))
+        return CLOSED_FOR_REPLIES
+    ends = reply_window_ends(item, reopen_window_days)
+    if ends is not None and now > ends:
+        return WINDOW_PASSED
+    return None
+
+
+async def add_customer_reply(
+    item: FeedbackItem,
+    body: str,
+    *,
+    now: datetime,
+    reopen_window_days: int = DEFAULT_REOPEN_WINDOW_DAYS,
+) -> Message:
+    """The customer writes back from the tracking page; scored like the first message.
+
+    A reply to a resolved item within `reopen_window_days` of its resolution reopens it
+    (counted in `reopen_count`); after that, and always once closed, replies are refused.
+    """
+    body = _check_body(body)
+    refusal = reply_refusal(item, now=now, reopen_window_days=reopen_window_days)
+    if refusal:
+        raise ConversationError(refusal)
     sentiment = score_text(body)
+    reopening = item.status == Status.RESOLVED
     async with in_transaction():
         message = await Message.create(
             item=item,
@@ -94,17 +130,40 @@ async def add_customer_reply(item: FeedbackItem, body: str, *, now: datetime) ->
             actor_kind=AuthorKind.CUSTOMER,
             detail=f"sentiment {sentiment.label} {sentiment.score:+.2f}",
         )
-        if item.status in (Status.WAITING_ON_CUSTOMER, Status.RESOLVED):
-            reason = "customer replied" if item.status == Status.WAITING_ON_CUSTOMER else "reopened"
-            await change_status(item, Status.IN_PROGRESS, now=now, detail=reason)
+        if reopening:
+            await _reopen(item, now)
+        elif item.status == Status.WAITING_ON_CUSTOMER:
+            await change_status(item, Status.IN_PROGRESS, now=now, detail="customer replied")
         else:
             item.updated_at = now
             item.version += 1
             await item.save(update_fields=["updated_at", "version"])
-    await notify_watchers(
-        item, "customer_reply", f"{item.reference}: the customer replied", now=now
-    )
+    if reopening:
+        await notify_watchers(
+            item, "reopened", f"{item.reference}: the customer replied and reopened it", now=now
+        )
+    else:
+        await notify_watchers(
+            item, "customer_reply", f"{item.reference}: the customer replied", now=now
+        )
     return message
+
+
+async def _reopen(item: FeedbackItem, now: datetime) -> None:
+    # Counted in the database (F expression) so two replies at once both count.
+    await FeedbackItem.filter(id=item.id).update(reopen_count=F("reopen_count") + 1)
+    counts = await FeedbackItem.filter(id=item.id).values_list("reopen_count", flat=True)
+    item.reopen_count = int(counts[0])
+    await audit.record(
+        item,
+        "reopened",
+        now=now,
+        actor_kind=AuthorKind.CUSTOMER,
+        field="reopen count",
+        new=item.reopen_count,
+        detail="the customer replied after the resolution",
+    )
+    await change_status(item, Status.IN_PROGRESS, now=now, detail="reopened by the customer")
 
 
 async def add_staff_reply(
@@ -138,7 +197,8 @@ async def add_staff_reply(
             await audit.record(item, "first_response", now=now, actor=staff)
         if item.owner_id is None:
             item.owner_id = staff.id
-            update.append("owner_id")
+            item.needs_triage = False
+            update += ["owner_id", "needs_triage"]
             await audit.record(
                 item,
                 "owner",
@@ -168,5 +228,8 @@ async def add_staff_reply(
                 new=staff.name,
                 detail="first to handle this customer",
             )
+        if customer.owner_id == staff.id:
+            # A public answer from the customer's own rep is contact ("customers at risk").
+            await Customer.filter(id=customer.id).update(last_owner_contact_at=now)
     await refresh_targets(item, now)
     return message

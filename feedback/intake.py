@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from feedback import audit
+from feedback.at_risk import flag_repeat_complainant
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
 from portal.i18n import N_
@@ -172,6 +173,7 @@ async def submit_feedback(
     else:
         raise RuntimeError("could not store the feedback item") from last_error
     await triage_new_item(item, now=now, text=f"{submission.subject}\n{submission.message}")
+    await flag_repeat_complainant(item, now=now)  # a review for the relationship, never a block
     return item, True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from starlette.datastructures import FormData
@@ -18,6 +19,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 CSRF_MAX_AGE_SECONDS = 24 * 3600  # a customer may take their time writing a complaint
+
+
+def same_site_path(target: Any, default: str) -> str:
+    """`target` if it is a path on this site, else `default` (no open redirects)."""
+    text = str(target or "")
+    parts = urlsplit(text)
+    if (
+        not text.startswith("/")
+        or text.startswith("//")
+        or "\\" in text
+        or parts.scheme
+        or parts.netloc
+        or any(ord(ch) < 32 for ch in text)
+    ):
+        return default
+    return text
 
 
 class InvalidToken(Exception):

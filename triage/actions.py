@@ -76,8 +76,12 @@ async def move(
 ) -> None:
     """Change status (a card moved to another column)."""
     await _check_version(item, expected_version)
-    if status == Status.RESOLVED and item.first_response_at is None:
-        raise ActionError("Answer the customer before resolving: they have had no reply yet.")
+    if status == Status.RESOLVED:
+        # A resolution needs its record (outcome, root cause, remedy, message to the customer).
+        raise ActionError(
+            f"Resolve {item.reference} from its page: a resolution needs an outcome, a root "
+            "cause and a message to the customer."
+        )
     await change_status(item, status, now=now, actor=actor)
 
 

@@ -31,7 +31,7 @@ from portal.access import get_item_for_user
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
-from portal.security import read_form
+from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render, viewer_zone
 from triage import actions
 from triage.actions import ActionError, VersionConflict
@@ -66,22 +66,6 @@ DUE_TITLES = {
     "at_risk": "At risk",
     "late_or_risky": "Breached or at risk",
 }
-
-
-def same_site_path(target: Any, default: str) -> str:
-    """`target` if it is a path on this site, else `default` (no open redirects)."""
-    text = str(target or "")
-    parts = urlsplit(text)
-    if (
-        not text.startswith("/")
-        or text.startswith("//")
-        or "\\" in text
-        or parts.scheme
-        or parts.netloc
-        or any(ord(ch) < 32 for ch in text)
-    ):
-        return default
-    return text
 
 
 def _board_path(request: Request, filters: BoardFilters, **extra: str) -> str:

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from feedback.conversation import STATUS_WORDS, ConversationError, add_customer_reply
+from feedback.conversation import (
+    STATUS_WORDS,
+    ConversationError,
+    add_customer_reply,
+    reply_refusal,
+    reply_window_ends,
+)
 from feedback.intake import LIMITS, new_submission_token, submit_feedback, validate_submission
-from feedback.models import FeedbackItem, Kind, Message, Status
+from feedback.models import FeedbackItem, Kind, Message, Status, SurveyResponse
+from feedback.resolution import (
+    OUTCOME_WORDS,
+    latest_resolution,
+    survey_change_deadline,
+    survey_state,
+)
 from portal import throttle
 from portal.clock import utcnow
 from portal.i18n import N_, current_language
@@ -147,21 +160,72 @@ async def thanks(request: Request) -> Response:
     )
 
 
-async def _tracking_page(
+async def survey_context(
+    request: Request,
+    item: FeedbackItem,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+) -> dict[str, Any]:
+    """What the survey fragment needs: its state, the answer so far, what was typed."""
+    settings = request.app.state.settings
+    survey = await SurveyResponse.get_or_none(item_id=item.id)
+    if values is None:
+        values = (
+            {
+                "satisfaction": str(survey.satisfaction),
+                "recommend": str(survey.recommend),
+                "comment": survey.comment,
+            }
+            if survey
+            else {}
+        )
+    return {
+        "item": item,
+        "token": request.path_params["token"],
+        "survey": survey,
+        "survey_state": survey_state(item, survey, utcnow(), settings.survey_change_days),
+        "survey_deadline": (
+            survey_change_deadline(survey, settings.survey_change_days) if survey else None
+        ),
+        "survey_values": values,
+        "survey_errors": errors or {},
+        "survey_notice": notice,
+    }
+
+
+async def tracking_page(
     request: Request,
     item: FeedbackItem,
     *,
     reply_error: str = "",
     reply_text: str = "",
     status: int = 200,
+    survey: dict[str, Any] | None = None,
 ) -> Response:
+    """The tracking page; `survey` replaces the survey fragment's context (typed answers)."""
+    settings = request.app.state.settings
+    now = utcnow()
     messages = await Message.filter(item_id=item.id, is_internal=False).select_related(
         "author_staff"
+    )
+    refusal = reply_refusal(item, now=now, reopen_window_days=settings.reopen_window_days)
+    resolution = (
+        await latest_resolution(item)
+        if item.status in (Status.RESOLVED, Status.CLOSED) and item.merged_into_id is None  # type: ignore[attr-defined]
+        else None
+    )
+    merged_into = (
+        await FeedbackItem.get_or_none(id=item.merged_into_id)  # type: ignore[attr-defined]
+        if item.merged_into_id is not None  # type: ignore[attr-defined]
+        else None
     )
     return render(
         request,
         "feedback/tracking.html",
         {
+            **(survey or await survey_context(request, item)),
             "item": item,
             "token": request.path_params["token"],
             "status_words": STATUS_WORDS[Status(item.status)],
@@ -169,8 +233,18 @@ async def _tracking_page(
             "messages": messages,
             "reply_error": reply_error,
             "reply_text": reply_text,
-            "can_reply": item.status != Status.CLOSED,
+            "can_reply": refusal is None,
+            "reply_closed_reason": refusal or "",
+            "reply_window_ends": reply_window_ends(item, settings.reopen_window_days),
             "kinds": KIND_LABELS,
+            "resolution": resolution,
+            "outcome_words": OUTCOME_WORDS,
+            "merged_into": merged_into,
+            "merged_into_url": (
+                request.url_for("tracking", token=tracking_token(request, merged_into))
+                if merged_into
+                else ""
+            ),
         },
         status_code=status,
     )
@@ -178,7 +252,7 @@ async def _tracking_page(
 
 async def tracking(request: Request) -> Response:
     item = await item_from_token(request, request.path_params["token"])
-    return await _tracking_page(request, item)
+    return await tracking_page(request, item)
 
 
 async def tracking_reply(request: Request) -> Response:
@@ -188,7 +262,7 @@ async def tracking_reply(request: Request) -> Response:
     try:
         check_csrf(request, form)
     except CSRFError:
-        return await _tracking_page(
+        return await tracking_page(
             request,
             item,
             status=403,
@@ -196,10 +270,13 @@ async def tracking_reply(request: Request) -> Response:
             reply_error=N_("Your session expired. Please send your reply again."),
         )
     try:
-        await add_customer_reply(item, body, now=utcnow())
-    except ConversationError as exc:
-        return await _tracking_page(
-            request, item, reply_error=str(exc), reply_text=body, status=422
+        await add_customer_reply(
+            item,
+            body,
+            now=utcnow(),
+            reopen_window_days=request.app.state.settings.reopen_window_days,
         )
+    except ConversationError as exc:
+        return await tracking_page(request, item, reply_error=str(exc), reply_text=body, status=422)
     url = request.url_for("tracking", token=request.path_params["token"])
     return RedirectResponse(f"{url}#latest", status_code=303)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback.at_risk import last_review
 from feedback.conversation import STATUS_WORDS, ConversationError, add_staff_reply, change_status
 from feedback.history import customer_history
-from feedback.models import Event, FeedbackItem, Message, Status
+from feedback.models import Customer, Event, FeedbackItem, Message, Status
+from feedback.resolution import (
+    OUTCOME_LABELS,
+    default_resolution_values,
+    history_outcomes,
+    item_outcome,
+)
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
-from portal.security import read_form
+from portal.security import read_form, same_site_path
 from portal.templating import render
 from triage.actions import ActionError, add_collaborator, remove_collaborator
 from triage.sla import explain_item_clock
@@ -25,21 +32,15 @@ PAGE_SIZE = 50
 MAX_NOTES_LENGTH = 20_000
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the sign-in page cannot be used as an open redirect."""
-    if not target:
-        return "/staff/items"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/staff/items"
-    return target
-
-
 async def sign_in_page(request: Request) -> Response:
     return render(
         request,
         "staff/sign_in.html",
-        {"next": _safe_next(request.query_params.get("next")), "error": "", "email": ""},
+        {
+            "next": same_site_path(request.query_params.get("next"), "/staff/board"),
+            "error": "",
+            "email": "",
+        },
     )
 
 
@@ -47,7 +48,7 @@ async def sign_in_submit(request: Request) -> Response:
     form = await read_form(request)
     email = str(form.get("email") or "")[:254]
     password = str(form.get("password") or "")[:1024]
-    next_url = _safe_next(str(form.get("next") or ""))
+    next_url = same_site_path(form.get("next"), "/staff/board")
     settings = request.app.state.settings
     user, locked = await authenticate(
         email,
@@ -119,7 +120,9 @@ async def _item_page(
     reply_text: str = "",
     collaborator_error: str = "",
     status: int = 200,
+    **extra: Any,
 ) -> Response:
+    """The item page; `extra` overrides context, e.g. the resolve form's values and errors."""
     messages = await Message.filter(item_id=item.id).select_related("author_staff")
     events = await Event.filter(item_id=item.id).select_related("actor")
     collaborators = await item.collaborators.all()
@@ -128,6 +131,7 @@ async def _item_page(
         request,
         "staff/item.html",
         {
+            **await resolution_context(request, item),
             "item": item,
             "messages": messages,
             "events": events,
@@ -141,9 +145,29 @@ async def _item_page(
             ),
             "collaborator_error": collaborator_error,
             "target_lines": await explain_item_clock(item, utcnow(), settings.default_timezone),
+            **extra,
         },
         status_code=status,
     )
+
+
+async def resolution_context(request: Request, item: FeedbackItem) -> dict[str, Any]:
+    """Resolutions, survey, follow-ups, duplicates, merges and the resolve form's defaults."""
+    settings = request.app.state.settings
+    user = request.state.staff_user
+    return {
+        "outcome": await item_outcome(item),
+        "outcome_labels": OUTCOME_LABELS,
+        "root_causes": settings.root_causes,
+        "resolve_values": default_resolution_values(item, item.customer, settings.follow_up_days),
+        "resolve_errors": {},
+        "resolve_open": False,
+        "merge_error": "",
+        "review_error": "",
+        "review_note": "",
+        "is_manager": Role(user.role).allows(Role.MANAGER),
+        "now": utcnow(),
+    }
 
 
 async def item_detail(request: Request) -> Response:
@@ -179,6 +203,11 @@ async def item_status(request: Request) -> Response:
         new_status = Status(str(form.get("status") or ""))
     except ValueError:
         return await _item_page(request, item, reply_error="Choose a valid status.", status=422)
+    if new_status == Status.RESOLVED:
+        # Resolving needs a resolution record: send the rep to the resolve form instead.
+        return RedirectResponse(
+            request.url_for("staff_item_resolve", item_id=item.id), status_code=303
+        )
     await change_status(item, new_status, now=utcnow(), actor=user)
     return RedirectResponse(request.url_for("staff_item", item_id=item.id), status_code=303)
 
@@ -210,15 +239,40 @@ async def item_collaborators(request: Request) -> Response:
     )
 
 
-async def customer_detail(request: Request) -> Response:
-    user = await require_role(request, Role.AGENT)
-    customer, _ = await get_customer_for_user(user, request.path_params["customer_id"])
+async def customer_page(
+    request: Request,
+    customer: Customer,
+    *,
+    notes_error: str = "",
+    review_error: str = "",
+    review_note: str = "",
+    status: int = 200,
+) -> Response:
     items = await customer_history(customer)
+    user = request.state.staff_user
     return render(
         request,
         "staff/customer.html",
-        {"customer": customer, "items": items, "notes_error": "", "status_words": STATUS_WORDS},
+        {
+            "customer": customer,
+            "items": items,
+            "notes_error": notes_error,
+            "status_words": STATUS_WORDS,
+            "outcomes": await history_outcomes([item.id for item in items]),
+            "outcome_labels": OUTCOME_LABELS,
+            "last_review": await last_review(customer.id),
+            "is_manager": Role(user.role).allows(Role.MANAGER),
+            "review_error": review_error,
+            "review_note": review_note,
+        },
+        status_code=status,
     )
+
+
+async def customer_detail(request: Request) -> Response:
+    user = await require_role(request, Role.AGENT)
+    customer, _ = await get_customer_for_user(user, request.path_params["customer_id"])
+    return await customer_page(request, customer)
 
 
 async def customer_notes(request: Request) -> Response:
@@ -229,18 +283,12 @@ async def customer_notes(request: Request) -> Response:
     form = await read_form(request)
     notes = str(form.get("notes") or "").replace("\r\n", "\n").strip()
     if len(notes) > MAX_NOTES_LENGTH:
-        items = await customer_history(customer)
         customer.notes = notes
-        return render(
+        return await customer_page(
             request,
-            "staff/customer.html",
-            {
-                "customer": customer,
-                "items": items,
-                "status_words": STATUS_WORDS,
-                "notes_error": f"Notes are limited to {MAX_NOTES_LENGTH:,} characters.",
-            },
-            status_code=422,
+            customer,
+            notes_error=f"Notes are limited to {MAX_NOTES_LENGTH:,} characters.",
+            status=422,
         )
     customer.notes = notes
     await customer.save(update_fields=["notes"])

@@ -32,7 +32,7 @@ def test_it_takes_and_moves_a_card_on_the_board(live_server, browser_page) -> No
     page.fill("#email", live_server.email)
     page.fill("#password", live_server.password)
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/items"))
+    page.wait_for_url(re.compile(r"/staff/board"))
     page.goto(f"{base}/staff/board")
 
     card = page.locator("article.board-card", has_text="Parcel arrived crushed")

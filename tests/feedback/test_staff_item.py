@@ -76,18 +76,32 @@ async def test_it_changes_status_with_an_audit_event(client, agent) -> None:
     await sign_in(client, agent)
     token = await get_csrf(client, f"/staff/items/{item.id}")
     response = await client.post(
-        f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "resolved"}
+        f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "in_progress"}
     )
     assert response.status_code == 303
     item = await FeedbackItem.get()
-    assert item.status == Status.RESOLVED and item.resolved_at is not None
-    event = await Event.filter(item_id=item.id, action="status").first()
-    assert (event.old_value, event.new_value, event.actor_id) == ("new", "resolved", agent.id)
+    assert item.status == Status.IN_PROGRESS
+    event = await Event.filter(item_id=item.id, action="status").order_by("-id").first()
+    assert (event.new_value, event.actor_id) == ("in_progress", agent.id)
 
     bad = await client.post(
         f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "vanished"}
     )
     assert bad.status_code == 422
+
+
+async def test_it_sends_resolving_to_the_resolution_form(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    token = await get_csrf(client, f"/staff/items/{item.id}")
+    response = await client.post(
+        f"/staff/items/{item.id}/status", data={"csrf_token": token, "status": "resolved"}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/staff/items/{item.id}/resolve")
+    item = await FeedbackItem.get()
+    assert item.status != Status.RESOLVED and item.resolved_at is None
 
 
 async def test_it_shows_the_full_conversation_and_trail_to_staff(client, agent) -> None:

@@ -71,7 +71,7 @@ async def test_it_does_not_redirect_off_site_after_sign_in(client, agent) -> Non
             "next": "//evil.example/x",
         },
     )
-    assert response.headers["location"] == "/staff/items"
+    assert response.headers["location"] == "/staff/board"
 
 
 async def test_it_sends_htmx_requests_to_sign_in_with_hx_redirect(client) -> None:

@@ -88,7 +88,7 @@ async def test_it_moves_a_card_with_htmx_and_asks_the_board_to_refresh(client, a
     assert notice["hx-swap-oob"] == "innerHTML" and item.reference in notice.text
 
 
-async def test_it_refuses_an_unknown_status_and_resolving_unanswered_items(client, agent) -> None:
+async def test_it_refuses_an_unknown_status_and_resolving_without_a_record(client, agent) -> None:
     item = await make_item(now=_now(), status="assigned", owner_id=agent.id)
     token = await _signed_in(client, agent)
     path = f"/staff/items/{item.id}/move"
@@ -98,8 +98,7 @@ async def test_it_refuses_an_unknown_status_and_resolving_unanswered_items(clien
     early = await _post(client, path, token, status="resolved", version=str(item.version))
     assert early.status_code == 422
     assert (
-        "Answer the customer before resolving"
-        in soup(early.text).select_one("#board-notice").get_text()
+        "needs an outcome, a root cause" in soup(early.text).select_one("#board-notice").get_text()
     )
     assert (await FeedbackItem.get(id=item.id)).status == "assigned"
 
