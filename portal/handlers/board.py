@@ -30,6 +30,7 @@ from feedback.models import FeedbackItem, Kind, Priority, Status
 from portal.access import get_item_for_user
 from portal.auth import require_role
 from portal.clock import utcnow
+from portal.handlers.resolution import follow_ups_context
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render, viewer_zone
@@ -125,6 +126,9 @@ async def _board_page(
         notice_kind=notice_kind,
         unread_notifications=await unread_count(user.id),
     )
+    # The owner's overdue follow-ups sit above the columns (only when there are any).
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    context.update(await follow_ups_context(user, scope="overdue", next_path=path))
     # Only reached for plain requests; `fragment` is given so the response says it varies.
     return render(request, BOARD_PAGE, context, fragment=BOARD_FRAGMENT, status_code=status)
 

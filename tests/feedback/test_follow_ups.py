@@ -153,3 +153,32 @@ async def test_only_the_owner_or_a_manager_marks_it_done(client, agent, teammate
 async def test_it_sends_anonymous_visitors_to_sign_in(client) -> None:
     response = await client.get("/staff/follow-ups")
     assert response.status_code == 303 and "/staff/sign-in" in response.headers["location"]
+
+
+async def test_it_shows_overdue_follow_ups_on_the_owners_board(client, agent, teammate) -> None:
+    from datetime import timedelta
+
+    from bs4 import BeautifulSoup
+
+    from feedback.models import Customer, FeedbackItem, FollowUp
+    from portal.clock import utcnow
+    from tests.conftest import sign_in as sign_in_as
+    from tests.conftest import submit as submit_form
+
+    await submit_form(client)
+    item = await FeedbackItem.get()
+    customer = await Customer.get()
+    now = utcnow()
+    overdue = await FollowUp.create(
+        item=item, customer=customer, owner=agent, due_at=now - timedelta(days=1), created_at=now
+    )
+    await FollowUp.create(
+        item=item, customer=customer, owner=agent, due_at=now + timedelta(days=3), created_at=now
+    )
+    await FollowUp.create(
+        item=item, customer=customer, owner=teammate, due_at=now - timedelta(days=2), created_at=now
+    )
+    await sign_in_as(client, agent)
+    page = BeautifulSoup((await client.get("/staff/board")).text, "html.parser")
+    shown = [li["id"] for li in page.select("#follow-ups li")]
+    assert shown == [f"follow-up-{overdue.id}"]
