@@ -156,7 +156,105 @@ async def load_demo(settings: Settings, credentials_file: Path, *, only_if_empty
         channel=Channel.PHONE,
         logged_by=staff["ben@demo.example"],
     )
+    await load_history(settings, list(staff.values()))
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("".join(lines))
     credentials_file.chmod(0o600)
     return True
+
+
+HISTORY_TEXTS = [
+    (Kind.COMPLAINT, "Delivery", "Late delivery", "My order is a week late and still not here."),
+    (Kind.COMPLAINT, "Billing", "Charged twice", "I was charged twice for the same order."),
+    (Kind.COMPLAINT, "Product", "Broken on arrival", "The lamp arrived broken. Very disappointed."),
+    (Kind.COMPLAINT, "Service", "No answer", "Nobody answered my emails for days."),
+    (Kind.QUESTION, "Billing", "Invoice copy", "Could you send me a copy of my invoice?"),
+    (Kind.PRAISE, "Staff", "Great help", "Thanks, the team was really helpful and quick."),
+    (Kind.SUGGESTION, "Website", "Dark mode", "A dark mode for the app would be lovely."),
+    (Kind.COMMENT, "Product", "Colour", "The colour is a bit lighter than on the photos."),
+]
+HISTORY_CAUSES = [
+    "Our own policy or process",
+    "Delivery",
+    "Product defect",
+    "Our own policy or process",
+    "Customer misunderstanding",
+    "Staff behaviour",
+    "Other",
+]
+
+
+async def load_history(settings: Settings, staff: list[StaffUser]) -> None:
+    """Eight weeks of handled feedback, so the dashboard has something to show.
+
+    Seeded, so every demo looks the same; timings vary so some targets are missed.
+    """
+    import random
+
+    from feedback.conversation import change_status as set_status
+    from feedback.models import FeedbackItem, Outcome
+    from feedback.resolution import ResolutionInput, SurveyInput, resolve_item, save_survey
+    from triage.escalation import sweep
+
+    rng = random.Random(7)
+    agents = [member for member in staff if member.role == Role.AGENT]
+    start = utcnow() - timedelta(weeks=8)
+    for n in range(48):
+        kind, category, subject, message = rng.choice(HISTORY_TEXTS)
+        created = start + timedelta(hours=rng.randint(0, 8 * 7 * 24 - 72))
+        item, _ = await submit_feedback(
+            Submission(
+                kind=kind,
+                category=category,
+                name=f"Customer {n % 30 + 1}",
+                email=f"customer{n % 30 + 1}@example.com",
+                subject=subject,
+                message=message,
+            ),
+            now=created,
+            new_customer_segment=rng.choice(settings.segments),
+        )
+        item = await FeedbackItem.get(id=item.id)
+        rep = next((a for a in agents if a.id == item.owner_id), rng.choice(agents))
+        replied = created + timedelta(hours=rng.choice([0.5, 1, 2, 3, 5, 9, 20, 30]))
+        await add_staff_reply(
+            item,
+            rep,
+            "Thanks for telling us — I am looking into it now and will come back to you today.",
+            now=replied,
+        )
+        if rng.random() < 0.2:
+            continue  # still open
+        if rng.random() < 0.3:
+            await set_status(item, Status.WAITING_ON_CUSTOMER, now=replied, actor=rep)
+            await add_customer_reply(
+                item,
+                "Here are the details you asked for.",
+                now=replied + timedelta(hours=rng.randint(2, 30)),
+            )
+        resolved = replied + timedelta(hours=rng.choice([2, 6, 20, 40, 70]))
+        await resolve_item(
+            item,
+            rep,
+            ResolutionInput(
+                outcome=rng.choice([Outcome.RESOLVED, Outcome.RESOLVED, Outcome.NOT_A_PROBLEM]),
+                root_cause=rng.choice(HISTORY_CAUSES),
+                remedy="Replacement sent",
+                effort_minutes=rng.choice([10, 15, 25, 40, 60]),
+                message="We have sent a replacement by express delivery; it arrives within two "
+                "working days and you do not need to return the old one.",
+            ),
+            resolved,
+        )
+        if rng.random() < 0.6:
+            satisfaction = rng.choice([2, 3, 4, 4, 5, 5])
+            await save_survey(
+                item,
+                SurveyInput(
+                    satisfaction=satisfaction,
+                    recommend=min(10, satisfaction * 2 + rng.randint(-1, 1)),
+                ),
+                now=resolved + timedelta(hours=5),
+                change_days=settings.survey_change_days,
+            )
+    await sweep(utcnow(), settings.default_timezone)
