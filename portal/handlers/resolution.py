@@ -8,6 +8,7 @@ fragment comes back; `HX-Redirect` when the whole page changed).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -60,6 +61,11 @@ RESOLVE_FIELDS = (
 def _navigate(request: Request, url: str) -> Response:
     """After a change to the whole page: HX-Redirect for htmx, else 303."""
     if is_fragment_request(request):
+        current = urlsplit(request.headers.get("hx-current-url", ""))
+        target = urlsplit(url)
+        if (current.path, current.query) == (target.path, target.query):
+            # A redirect that differs only by #fragment would just scroll: reload instead.
+            return Response(status_code=200, headers={"HX-Refresh": "true", **VARY})
         return Response(status_code=200, headers={"HX-Redirect": url, **VARY})
     return RedirectResponse(url, status_code=303, headers=VARY)
 

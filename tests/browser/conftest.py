@@ -24,6 +24,7 @@ PORTAL = Path(sys.executable).parent / "portal"
 STAFF_EMAIL = "ana@example.test"
 STAFF_NAME = "Ana Costa"
 STAFF_PASSWORD = "correct horse battery"
+MANAGER_EMAIL = "mia@example.test"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,6 +41,7 @@ class LiveServer:
     email: str = STAFF_EMAIL
     name: str = STAFF_NAME
     password: str = STAFF_PASSWORD
+    manager_email: str = MANAGER_EMAIL
 
 
 def _free_port() -> int:
@@ -66,12 +68,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
     var_dir = tmp_path_factory.mktemp("browser-var")
+    port = _free_port()
     env = {
         **os.environ,
         "PORTAL_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite://{var_dir / 'b.db'}",
         "SECRET_KEY": "browser-test-secret-key",
-        "PORTAL_BASE_URL": "http://127.0.0.1",
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
     }
     run = {"env": env, "cwd": PROJECT_ROOT, "check": True, "capture_output": True, "timeout": 120}
@@ -81,7 +84,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         + ["--password", STAFF_PASSWORD],
         **run,
     )
-    port = _free_port()
+    subprocess.run(
+        [str(PORTAL), "create-user", MANAGER_EMAIL, "Mia Chen", "--role", "manager"]
+        + ["--password", STAFF_PASSWORD],
+        **run,
+    )
     log = var_dir / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -360,6 +360,17 @@ async def test_it_answers_htmx_with_the_form_or_a_redirect(client, agent) -> Non
     assert await Resolution.filter(item_id=item.id).count() == 1
 
 
+async def test_it_reloads_instead_of_redirecting_to_the_same_page(client, agent) -> None:
+    item, token = await _open_item(client, agent)
+    page = f"http://testserver/staff/items/{item.id}"
+    headers = {"HX-Request": "true", "X-CSRF-Token": token, "HX-Current-URL": page}
+    response = await client.post(
+        f"/staff/items/{item.id}/resolve", data=resolve_form(), headers=headers
+    )
+    # Only the #fragment would differ, which browsers treat as a scroll: reload instead.
+    assert response.headers["hx-refresh"] == "true" and "hx-redirect" not in response.headers
+
+
 async def test_it_refuses_to_resolve_twice(client, agent, teammate) -> None:
     item, token = await _open_item(client, agent)
     url = f"/staff/items/{item.id}/resolve"
