@@ -46,6 +46,7 @@ from triage.settings_forms import (
     validate_target,
     validate_team,
 )
+from triage.settings_store import save_with_single_default, set_team_members
 from triage.targets import DEFAULT_POLICIES
 
 NOTICE_KEY = "manage_notice"
@@ -259,45 +260,19 @@ async def team_update(request: Request) -> Response:
 
 async def _save_team(team: Team | None, values: TeamValues) -> tuple[Team | None, Errors]:
     """Create or update a team with its members; keep exactly one default team."""
-    taken = Team.filter(name__iexact=values.name)
-    if team is not None:
-        taken = taken.exclude(id=team.id)
-    name_taken = {"name": f"There is already a team called “{values.name}”."}
-    if await taken.exists():
-        return None, name_taken
     fields = {
         "name": values.name,
         "manager_id": values.manager_id,
         "calendar_id": values.calendar_id,
         "escalate_to_id": values.escalate_to_id,
     }
-    try:
-        async with in_transaction():
-            other_defaults = Team.filter(is_default=True)
-            if team is not None:
-                other_defaults = other_defaults.exclude(id=team.id)
-            # The first team becomes the default queue: there is always exactly one.
-            is_default = values.is_default or not await other_defaults.exists()
-            if is_default:
-                await other_defaults.update(is_default=False)
-            if team is None:
-                team = await Team.create(is_default=is_default, **fields)
-            else:
-                # A targeted update: never write back routing_seq, which routing bumps.
-                await Team.filter(id=team.id).update(is_default=is_default, **fields)
-                team = await Team.get(id=team.id)
-            await _set_members(team, values.member_ids)
-    except IntegrityError:
-        return None, name_taken
-    return team, {}
 
+    async def members(saved: Team) -> None:
+        await set_team_members(saved, values.member_ids)
 
-async def _set_members(team: Team, wanted: frozenset[int]) -> None:
-    current = set(await team.members.all().values_list("id", flat=True))
-    if leaving := current - wanted:
-        await team.members.remove(*await StaffUser.filter(id__in=list(leaving)))
-    if joining := wanted - current:
-        await team.members.add(*await StaffUser.filter(id__in=list(joining)))
+    return await save_with_single_default(
+        Team, team, fields, want_default=values.is_default, noun="team", after_save=members
+    )
 
 
 # -- staff -------------------------------------------------------------------------------------
@@ -700,34 +675,15 @@ async def _save_calendar(
     calendar: BusinessHours | None, values: CalendarValues
 ) -> tuple[BusinessHours | None, Errors]:
     """Create or update a calendar; keep exactly one default calendar."""
-    taken = BusinessHours.filter(name__iexact=values.name)
-    if calendar is not None:
-        taken = taken.exclude(id=calendar.id)
-    name_taken = {"name": f"There is already a calendar called “{values.name}”."}
-    if await taken.exists():
-        return None, name_taken
     fields = {
         "name": values.name,
         "timezone": values.timezone,
         "spec": values.spec,
         "holidays": values.holidays_text,
     }
-    try:
-        async with in_transaction():
-            other_defaults = BusinessHours.filter(is_default=True)
-            if calendar is not None:
-                other_defaults = other_defaults.exclude(id=calendar.id)
-            is_default = values.is_default or not await other_defaults.exists()
-            if is_default:
-                await other_defaults.update(is_default=False)
-            if calendar is None:
-                calendar = await BusinessHours.create(is_default=is_default, **fields)
-            else:
-                await BusinessHours.filter(id=calendar.id).update(is_default=is_default, **fields)
-                calendar = await BusinessHours.get(id=calendar.id)
-    except IntegrityError:
-        return None, name_taken
-    return calendar, {}
+    return await save_with_single_default(
+        BusinessHours, calendar, fields, want_default=values.is_default, noun="calendar"
+    )
 
 
 # -- response-time targets ---------------------------------------------------------------------
