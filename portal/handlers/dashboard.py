@@ -1,0 +1,247 @@
+"""The managers' dashboard: figures for a view, the items behind each, a CSV export, and
+one rep's figures for appraisals. Managers and admins only.
+
+The view (period, team, rep, category, segment) lives in the query string, so every page,
+drill-down and export of the same view can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from tortoise.queryset import QuerySet
+
+from feedback.models import FeedbackItem
+from portal import charts
+from portal.auth import require_role
+from portal.clock import utcnow
+from portal.models import Role, StaffUser
+from portal.templating import render
+from triage import metrics
+from triage.metrics import MetricFilters, parse_metric_filters
+from triage.models import Team
+
+PAGE_SIZE = 50
+
+
+def _links(request: Request, f: MetricFilters) -> dict[str, Callable[..., str]]:
+    """URL builders that carry the view along, for the templates."""
+
+    def with_view(route: str, extra: dict[str, str], **path: Any) -> str:
+        query = urlencode({**f.query_params(), **{k: v for k, v in extra.items() if v}})
+        return f"{request.url_for(route, **path).path}?{query}"
+
+    def drill(figure: str, bucket: object = "") -> str:
+        return with_view("dashboard_items", {"figure": figure, "bucket": str(bucket)})
+
+    def export(figure: str = "", bucket: object = "") -> str:
+        return with_view("dashboard_export", {"figure": figure, "bucket": str(bucket)})
+
+    def rep(rep_id: int) -> str:
+        return with_view("rep_performance", {}, staff_id=rep_id)
+
+    def dashboard(**changes: str) -> str:
+        return with_view("dashboard", changes)
+
+    return {"drill": drill, "export": export, "rep_url": rep, "dashboard_url": dashboard}
+
+
+async def _choices(request: Request) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return {
+        "teams": await Team.all().order_by("name").values("id", "name"),
+        "reps": await StaffUser.filter(is_active=True).order_by("name").values("id", "name"),
+        "categories": settings.categories,
+        "segments": settings.segments,
+        "presets": metrics.PRESETS,
+    }
+
+
+def _hours(value: float) -> str:
+    return f"{value:,.1f} h"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.2f}".replace("+0.00", "0")
+
+
+def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
+    """The four pictures; the template puts each one's numbers in a table next to it."""
+    f = board.filters
+    trend = board.response_trend
+    weekly = "week" if not trend or trend[0].weeks == 1 else f"{trend[0].weeks} weeks"
+    return {
+        "response_trend": charts.line_chart(
+            chart_id="chart-response-trend",
+            title="Time to first response per week",
+            desc=(
+                f"Median business hours from receipt to first response, per {weekly} "
+                f"received, {f.start:%d %b %Y} to {f.end:%d %b %Y}."
+            ),
+            labels=[f"{b.start.day} {b.start:%b}" for b in trend],
+            series=[charts.Series("Median first response", [b.median_hours for b in trend])],
+            value_format=_hours,
+        ),
+        "compliance": charts.bar_chart(
+            chart_id="chart-compliance",
+            title="Targets met per rep",
+            desc="Share of each rep's items that met the first-response and resolution targets.",
+            labels=[r.name for r in board.reps],
+            series=[
+                charts.Series(
+                    "First response",
+                    [
+                        None if s is None else 100 * s
+                        for s in (r.first_response_share for r in board.reps)
+                    ],
+                ),
+                charts.Series(
+                    "Resolution",
+                    [
+                        None if s is None else 100 * s
+                        for s in (r.resolution_share for r in board.reps)
+                    ],
+                ),
+            ],
+            max_value=100,
+            value_format=_percent,
+        ),
+        "backlog": charts.bar_chart(
+            chart_id="chart-backlog",
+            title="Open items by age",
+            desc="Items open now, by how long ago they were received.",
+            labels=[b.label for b in board.backlog],
+            series=[charts.Series("Open items", [b.count for b in board.backlog])],
+            value_format=lambda v: f"{v:,.0f}",
+            empty_message="No open items.",
+        ),
+        "sentiment": charts.line_chart(
+            chart_id="chart-sentiment",
+            title="Sentiment of incoming feedback per week",
+            desc="Average sentiment score (-1 negative to +1 positive) of the items received "
+            "each week.",
+            labels=[f"{w.week.day} {w.week:%b}" for w in board.sentiment],
+            series=[charts.Series("Average sentiment", [w.average for w in board.sentiment])],
+            y_range=(-1.0, 1.0),
+            value_format=_signed,
+        ),
+        "root_causes": charts.bar_chart(
+            chart_id="chart-root-causes",
+            title="Root causes",
+            desc="Items resolved per root cause recorded on their resolution.",
+            labels=[c.root_cause for c in board.root_causes],
+            series=[charts.Series("Items", [c.items for c in board.root_causes])],
+            value_format=lambda v: f"{v:,.0f}",
+            empty_message="No resolutions recorded for this view.",
+        ),
+    }
+
+
+async def _view_context(request: Request, f: MetricFilters) -> dict[str, Any]:
+    return {"f": f, **_links(request, f), **await _choices(request)}
+
+
+async def dashboard(request: Request) -> Response:
+    await require_role(request, Role.MANAGER)
+    now = utcnow()
+    f = parse_metric_filters(request.query_params, now.date())
+    board = await metrics.dashboard(f, now)
+    return render(
+        request,
+        "manager/dashboard.html",
+        {**await _view_context(request, f), "board": board, "charts": _charts(board)},
+        fragment="manager/partials/_dashboard_figures.html",
+    )
+
+
+def _figure(
+    request: Request, f: MetricFilters, now: datetime
+) -> tuple[str, str, QuerySet[FeedbackItem]]:
+    """The drill-down's figure and bucket from the query string, and the items behind them."""
+    figure = request.query_params.get("figure") or "received"
+    bucket = request.query_params.get("bucket") or ""
+    try:
+        return figure, bucket, metrics.items_for_figure(f, figure, bucket, now)
+    except metrics.UnknownFigure:
+        raise HTTPException(404) from None
+
+
+async def dashboard_items(request: Request) -> Response:
+    await require_role(request, Role.MANAGER)
+    now = utcnow()
+    f = parse_metric_filters(request.query_params, now.date())
+    figure, bucket, query = _figure(request, f, now)
+    try:
+        page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
+    except ValueError:
+        page = 1
+    total = await query.count()
+    items = (
+        await query.select_related("customer", "owner", "team")
+        .order_by("-created_at", "-id")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    links = _links(request, f)
+    return render(
+        request,
+        "manager/dashboard_items.html",
+        {
+            **await _view_context(request, f),
+            "figure": figure,
+            "bucket": bucket,
+            "heading": metrics.describe_figure(figure, bucket),
+            "items": items,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "page_url": lambda n: links["drill"](figure, bucket) + f"&page={n}",
+            "backlog": figure == "backlog",
+        },
+        fragment="manager/partials/_dashboard_item_rows.html",
+    )
+
+
+async def dashboard_export(request: Request) -> Response:
+    await require_role(request, Role.MANAGER)
+    now = utcnow()
+    f = parse_metric_filters(request.query_params, now.date())
+    figure, _, query = _figure(request, f, now)
+    name = f"feedback-{f.start.isoformat()}-to-{f.end.isoformat()}"
+    if request.query_params.get("figure"):
+        name += f"-{figure}"  # a known figure name: letters and underscores only
+    return StreamingResponse(
+        metrics.export_csv(query),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def rep_performance(request: Request) -> Response:
+    await require_role(request, Role.MANAGER)
+    rep = await StaffUser.get_or_none(id=request.path_params["staff_id"])
+    if rep is None:
+        raise HTTPException(404)
+    now = utcnow()
+    f = replace(parse_metric_filters(request.query_params, now.date()), rep_id=rep.id)
+    report = await metrics.rep_performance(rep.id, f, now)
+    return render(
+        request,
+        "manager/rep.html",
+        {**await _view_context(request, f), "rep": rep, "report": report},
+    )
