@@ -17,8 +17,9 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from feedback import audit
+from feedback import audit, model_store
 from feedback.at_risk import flag_repeat_complainant
+from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
 from portal.i18n import N_
@@ -155,11 +156,12 @@ async def submit_feedback(
         if existing is not None:
             return existing, False
     sentiment = score_text(f"{submission.subject}\n{submission.message}")
+    labels = suggest_labels(submission.category, sentiment)
     last_error: IntegrityError | None = None
     for _attempt in range(4):
         try:
             item = await _create_item(
-                submission, sentiment, now, channel, language, logged_by, new_customer_segment
+                submission, labels, now, channel, language, logged_by, new_customer_segment
             )
             break
         except IntegrityError as exc:
@@ -177,9 +179,44 @@ async def submit_feedback(
     return item, True
 
 
+@dataclass(frozen=True)
+class IntakeLabels:
+    """The scorer's result and what it means for the new item's category."""
+
+    sentiment: Sentiment
+    category: str  # the item's category: the submitter's, or the suggestion instead of "Other"
+    suggested_category: str  # the learned model's confident suggestion, or ""
+    category_confidence: float | None  # the model's probability for its best category
+
+    @property
+    def replaced(self) -> bool:
+        return bool(self.suggested_category) and self.category == self.suggested_category
+
+
+def suggest_labels(category: str, sentiment: Sentiment) -> IntakeLabels:
+    """Keep the learned model's category suggestion when it is confident enough.
+
+    A submission filed under the generic category ("Other") takes the suggestion instead, if
+    it is one of the installation's categories, so routing rules can send it to the right
+    team. The submitter's own choice of a specific category is never overridden.
+    """
+    suggested = ""
+    if sentiment.category and (sentiment.category_confidence or 0.0) >= CATEGORY_CONFIDENCE:
+        suggested = sentiment.category
+    installed = model_store.installation()
+    if (
+        suggested
+        and category == GENERIC_CATEGORY
+        and installed is not None
+        and suggested in installed.categories
+    ):
+        category = suggested
+    return IntakeLabels(sentiment, category, suggested, sentiment.category_confidence)
+
+
 async def _create_item(
     submission: Submission,
-    sentiment: Sentiment,
+    labels: IntakeLabels,
     now: datetime,
     channel: Channel,
     language: str,
@@ -192,12 +229,16 @@ async def _create_item(
     customer = await find_or_create_customer(
         submission.email, submission.name, submission.phone, segment=new_customer_segment
     )
+    sentiment = labels.sentiment
+    scorer = f"{sentiment.scorer}/{sentiment.version}"
     async with in_transaction():
         item = await FeedbackItem.create(
             reference=new_reference(),
             customer=customer,
             kind=submission.kind,
-            category=submission.category,
+            category=labels.category,
+            suggested_category=labels.suggested_category[:100],
+            category_confidence=labels.category_confidence,
             channel=channel,
             touchpoint=submission.touchpoint,
             order_reference=submission.order_reference,
@@ -206,7 +247,7 @@ async def _create_item(
             sentiment_score=sentiment.score,
             sentiment_label=sentiment.label,
             sentiment_confidence=sentiment.confidence,
-            sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
+            sentiment_scorer=scorer,
             language=language,
             submission_token=submission.submission_token,
             created_week=(now - timedelta(days=now.weekday())).date(),
@@ -220,7 +261,7 @@ async def _create_item(
             sentiment_score=sentiment.score,
             sentiment_label=sentiment.label,
             sentiment_confidence=sentiment.confidence,
-            sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
+            sentiment_scorer=scorer,
             created_at=now,
         )
         detail = f"received via {channel.value}"
@@ -240,8 +281,22 @@ async def _create_item(
             now=now,
             field="sentiment",
             new=f"{sentiment.label} {sentiment.score:+.2f}",
-            detail=(
-                f"by {sentiment.scorer}/{sentiment.version}, confidence {sentiment.confidence:.2f}"
+            detail=f"by {scorer}, confidence {sentiment.confidence:.2f}"
+            + (
+                f", suggests category {sentiment.category} ({labels.category_confidence:.2f})"
+                if sentiment.category and labels.category_confidence is not None
+                else ""
             ),
         )
+        if labels.replaced:
+            await audit.record(
+                item,
+                "category",
+                now=now,
+                field="category",
+                old=submission.category,
+                new=labels.category,
+                detail=f"category suggested by {scorer}, "
+                f"confidence {labels.category_confidence or 0:.2f}",
+            )
     return item

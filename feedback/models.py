@@ -103,6 +103,12 @@ class FeedbackItem(Model):
     sentiment_label = fields.CharField(max_length=16, default="neutral")
     sentiment_confidence = fields.FloatField(default=0.0)
     sentiment_scorer = fields.CharField(max_length=64, default="")
+    # Set when staff confirmed or corrected the sentiment (then the scorer reads "staff").
+    sentiment_confirmed = fields.BooleanField(default=False, db_default=False)
+    # The learned model's category suggestion and its probability (None: no suggestion made,
+    # or staff have since set the category themselves).
+    suggested_category = fields.CharField(max_length=100, default="", db_default="")
+    category_confidence = fields.FloatField(null=True)
     owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.StaffUser", related_name="owned_items", null=True, on_delete=fields.SET_NULL
     )
@@ -308,3 +314,77 @@ class FollowUp(Model):
         table = "follow_up"
         ordering = ["due_at", "id"]
         indexes = (("owner_id", "done_at", "due_at"),)
+
+
+class TrainingSource(StrEnum):
+    IMPORT = "import"
+    STAFF = "staff"
+
+
+class TrainingExample(Model):
+    """A labelled message the installation learns from: imported history or a staff label.
+
+    One row per source_key ("import:" and a hash of the row's creation time, customer and
+    text, or "item:" and the item id), so a re-import or a second correction updates the row
+    instead of adding one. labelled_at is when its labels last changed: automatic retraining
+    counts the rows labelled since the last attempt.
+    """
+
+    id = fields.IntField(primary_key=True)
+    text = fields.TextField()
+    sentiment = fields.CharField(max_length=16, null=True)
+    category = fields.CharField(max_length=100, null=True)
+    source = fields.CharEnumField(TrainingSource, max_length=16)
+    source_key = fields.CharField(max_length=80, unique=True)
+    customer_key = fields.CharField(max_length=254, null=True)
+    item: fields.ForeignKeyNullableRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem",
+        related_name="training_examples",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    created_at = fields.DatetimeField()
+    labelled_at = fields.DatetimeField()
+
+    class Meta:
+        table = "training_example"
+        indexes = (("labelled_at",), ("source", "labelled_at"))
+
+
+class ScorerModel(Model):
+    """A sentiment model trained for this installation: its file, report and whether it is used.
+
+    The file (path, relative to var/models) is written before the row. At most one row is
+    active, and only a model that was good enough on its held-back slice is ever activated.
+    """
+
+    id = fields.IntField(primary_key=True)
+    version = fields.CharField(max_length=64, unique=True)
+    path = fields.CharField(max_length=255)
+    trained_at = fields.DatetimeField()
+    n_examples = fields.IntField()
+    report: Any = fields.JSONField(default=dict)
+    good_enough = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=False)
+    activated_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "scorer_model"
+        ordering = ["-trained_at", "-id"]
+        indexes = (("is_active",),)
+
+
+class RetrainState(Model):
+    """A single row: who is retraining now (a claim that expires) and how the last attempt went.
+
+    Processes claim it with a conditional UPDATE, so two app processes never train at once.
+    """
+
+    id = fields.IntField(primary_key=True)
+    claimed_by = fields.CharField(max_length=120, default="")
+    claimed_until = fields.DatetimeField(null=True)
+    last_attempt_at = fields.DatetimeField(null=True)
+    last_outcome = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "retrain_state"

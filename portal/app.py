@@ -13,6 +13,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 
+from feedback import model_store
+from feedback.retraining import holder_name, retrain_if_due, sync_pointer
+from feedback.sentiment import current_scorer
 from portal.errors import exception_handlers
 from portal.i18n import LocaleMiddleware
 from portal.routes import routes
@@ -23,6 +26,7 @@ from triage.defaults import ensure_defaults
 from triage.escalation import sweep
 
 log = logging.getLogger("portal.sweeper")
+learning_log = logging.getLogger("portal.learning")
 
 
 async def run_sweeper(settings: Settings) -> None:
@@ -39,9 +43,45 @@ async def run_sweeper(settings: Settings) -> None:
             log.exception("sweep failed")
 
 
+async def run_retrainer(settings: Settings) -> None:
+    """Retrain the learned model in the background once enough new labels have arrived.
+
+    Every app process runs one; the claim on the retrain_state row lets only one train at a
+    time. The scikit-learn work runs in a worker thread, so requests are answered meanwhile.
+    Each round also makes the pointer file agree with the database's active model.
+    """
+    from portal.clock import utcnow
+
+    while True:
+        await asyncio.sleep(settings.retrain_check_seconds)
+        try:
+            await sync_pointer(settings.var_dir)
+            result = await retrain_if_due(
+                settings.var_dir,
+                threshold=settings.retrain_after,
+                now=utcnow(),
+                holder=holder_name(),
+            )
+            if result is not None:
+                learning_log.info("automatic retraining: %s", result.message)
+        except Exception:  # keep checking: a failed attempt is recorded and retried later
+            learning_log.exception("automatic retraining failed")
+
+
+async def _warm_up_scorer(settings: Settings) -> None:
+    """Load the active learned model before the first submission needs it."""
+    try:
+        await sync_pointer(settings.var_dir)
+        await asyncio.to_thread(current_scorer, settings.var_dir, wait=True)
+    except Exception:  # the cold-start scorer covers it; the retrainer tries again
+        learning_log.exception("could not load the learned model at start")
+
+
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
     """Build the app. Tests pass `manage_database=False` and set up Tortoise themselves."""
     settings = settings or load_settings()
+    # Scoring at intake uses this installation's learned model (files under var/models).
+    model_store.configure(settings.var_dir, settings.categories)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,13 +90,21 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             return
         async with RegisterTortoise(app, config=settings.tortoise_config()):
             await ensure_defaults(settings.default_timezone)
-            sweeper = asyncio.create_task(run_sweeper(settings))
+            await _warm_up_scorer(settings)
+            background = [
+                asyncio.create_task(run_sweeper(settings)),
+                asyncio.create_task(run_retrainer(settings)),
+            ]
             try:
                 yield
             finally:
-                sweeper.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sweeper
+                # "Retrain now" tasks too: a cancelled retraining releases its claim.
+                background += list(getattr(app.state, "retrain_tasks", ()))
+                for task in background:
+                    task.cancel()
+                for task in background:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     middleware = [
         Middleware(SecurityHeadersMiddleware),

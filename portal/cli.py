@@ -1,4 +1,7 @@
-"""The `portal` console command: serve, migrate, create-user, demo and maintenance tasks."""
+"""The `portal` console command: serve, migrate, create-user, demo and maintenance tasks.
+
+Importing history, retraining and batch scoring live in `portal.cli_learning`.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,10 @@ from portal.settings import Settings, load_settings, tortoise_config
 
 
 async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    from feedback import model_store
+
+    # Items created from the console (demo data) are scored like the app's.
+    model_store.configure(settings.var_dir, settings.categories)
     await Tortoise.init(config=settings.tortoise_config())
     try:
         return await work()
@@ -202,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-db", help="exit 0 if the database URL answers")
     check.add_argument("url")
     check.set_defaults(func=cmd_check_db)
+
+    from portal import cli_learning
+
+    cli_learning.add_parsers(sub, cli_learning.run_with_db)
     return parser
 
 

@@ -6,6 +6,7 @@ from starlette.staticfiles import StaticFiles
 from portal.handlers import public, staff
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
+from portal.routes_learning import routes as learning_routes
 from portal.routes_manage import routes as manage_routes
 from portal.routes_resolution import routes as resolution_routes
 from portal.templating import TEMPLATES_DIR
@@ -54,6 +55,7 @@ routes = [
     *board_routes,
     *dashboard_routes,
     *resolution_routes,
+    *learning_routes,
     *manage_routes,
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -74,6 +74,10 @@ class Settings:
     # Days after resolving a complaint to follow up, by segment (0 = no follow-up by default).
     follow_up_days: dict[str, int] = field(default_factory=dict)
     at_risk_no_contact_days: int = 90
+    # Retrain the learned model once this many examples were labelled since the last attempt
+    # (0 turns automatic retraining off); the app checks every `retrain_check_seconds`.
+    retrain_after: int = 50
+    retrain_check_seconds: int = 300
 
     @property
     def secure_cookies(self) -> bool:
@@ -151,6 +155,8 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
             config("PORTAL_FOLLOW_UP_DAYS", default="key:7,regular:0,new:0")
         ),
         "at_risk_no_contact_days": config("PORTAL_AT_RISK_NO_CONTACT_DAYS", cast=int, default=90),
+        "retrain_after": config("PORTAL_RETRAIN_AFTER", cast=int, default=50),
+        "retrain_check_seconds": config("PORTAL_RETRAIN_CHECK_SECONDS", cast=int, default=300),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -159,4 +165,6 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
     ZoneInfo(settings.default_timezone)  # raises on an unknown zone
     if not settings.categories or not settings.segments:
         raise ValueError("PORTAL_CATEGORIES and PORTAL_SEGMENTS need at least one value")
+    if settings.retrain_after < 0 or settings.retrain_check_seconds < 1:
+        raise ValueError("PORTAL_RETRAIN_AFTER must be >= 0, PORTAL_RETRAIN_CHECK_SECONDS >= 1")
     return settings

@@ -1,6 +1,6 @@
 """`TORTOISE_ORM` for Tortoise's own CLI.
 
-    tortoise -c portal.tortoise_conf.TORTOISE_ORM makemigrations
+tortoise -c portal.tortoise_conf.TORTOISE_ORM makemigrations
 """
 
 from portal.settings import load_settings

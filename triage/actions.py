@@ -1,4 +1,5 @@
-"""What staff do to an item from the board: move, assign/take, set priority or category.
+"""What staff do to an item from the board: move, assign/take, set priority, category or
+sentiment.
 
 Every action checks the version the user saw, so two people changing the same item at once
 cannot silently overwrite each other: the second gets a VersionConflict naming who changed it.
@@ -18,6 +19,7 @@ from tortoise.transactions import in_transaction
 from feedback import audit
 from feedback.conversation import change_status
 from feedback.models import Customer, Event, FeedbackItem, Priority, Status
+from feedback.training_data import record_staff_label
 from portal.models import Role, StaffUser
 from triage.models import Team
 from triage.sla import refresh_targets
@@ -182,16 +184,81 @@ async def set_category(
     now: datetime,
     expected_version: int | None = None,
 ) -> None:
+    """Set (or confirm) the category; kept as a training example for the learned model.
+
+    Setting the category it already has confirms it: that clears the learned model's doubtful
+    suggestion too, and counts as a label to learn from.
+    """
     await _check_version(item, expected_version)
     if category not in allowed:
         raise ActionError("Choose a category from the list.")
-    if item.category == category:
-        return
     old = item.category
-    await _bump(item, now, category=category)
-    await audit.record(
-        item, "category", now=now, actor=actor, field="category", old=old, new=category
-    )
+    pending = bool(item.suggested_category) or item.category_confidence is not None
+    async with in_transaction():
+        if old != category or pending:
+            await _bump(
+                item, now, category=category, suggested_category="", category_confidence=None
+            )
+            await audit.record(
+                item,
+                "category",
+                now=now,
+                actor=actor,
+                field="category",
+                old=old,
+                new=category,
+                detail=f"{'corrected' if old != category else 'confirmed'} by {actor.name}",
+            )
+        await record_staff_label(item, now=now, category=category)
+
+
+#: Staff give a label, not a strength: a corrected item gets its label's middle score, so
+#: sorting and priority rules that read the score agree with the label.
+STAFF_SCORES = {"negative": -0.5, "neutral": 0.0, "positive": 0.5}
+
+
+async def set_sentiment(
+    item: FeedbackItem,
+    label: str,
+    *,
+    actor: StaffUser,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
+    """Correct (or confirm) the item's sentiment; kept as a training example.
+
+    The item then reads "staff" as its scorer with full confidence, so the board stops asking
+    to check it. Priority is not recomputed: staff change it by hand when the correction
+    matters for it.
+    """
+    await _check_version(item, expected_version)
+    if label not in STAFF_SCORES:
+        raise ActionError("Choose negative, neutral or positive.")
+    old, old_scorer = item.sentiment_label, item.sentiment_scorer
+    score = item.sentiment_score if old == label else STAFF_SCORES[label]
+    async with in_transaction():
+        await _bump(
+            item,
+            now,
+            sentiment_label=label,
+            sentiment_score=score,
+            sentiment_confidence=1.0,
+            sentiment_confirmed=True,
+            sentiment_scorer="staff",
+        )
+        verb = "corrected" if old != label else "confirmed"
+        was = f", was {old_scorer}" if old_scorer and old_scorer != "staff" else ""
+        await audit.record(
+            item,
+            "sentiment",
+            now=now,
+            actor=actor,
+            field="sentiment",
+            old=old,
+            new=label,
+            detail=f"{verb} by {actor.name}{was}",
+        )
+        await record_staff_label(item, now=now, sentiment=label)
 
 
 @dataclass

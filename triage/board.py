@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Case, Q, When
+from tortoise.expressions import Case, Q, RawSQL, When
 from tortoise.functions import Count, Max, Sum
 
 from feedback.models import FeedbackItem, Kind, Priority, Status
@@ -359,7 +359,7 @@ async def load_board(
             ordered = query.order_by("-created_at", "-id")
         else:
             ordered = query.annotate(
-                no_due=Case(When(next_due__isnull=True, then=1), default=0)
+                no_due=Case(When(next_due__isnull=True, then=RawSQL("1")), default=RawSQL("0"))
             ).order_by("no_due", "next_due", "id")
         items = await ordered.select_related("customer", "owner", "team").limit(limit + 1)
         count = len(items)

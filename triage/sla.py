@@ -13,9 +13,14 @@ from datetime import date, datetime, timedelta
 from feedback.models import Customer, Event, FeedbackItem
 from triage.calendar import BusinessCalendar
 from triage.models import BusinessHours, TargetSetting, Team
-from triage.targets import DEFAULT_POLICIES, StatusChange, TargetClock, TargetPolicy
+from triage.targets import (
+    DEFAULT_POLICIES,
+    StatusChange,
+    TargetClock,
+    TargetPolicy,
+    elapsed_business_time,
+)
 from triage.targets import compute_clock as _compute_clock
-from triage.targets import elapsed_business_time
 from triage.targets import explain_clock as _explain_clock
 
 DEFAULT_CALENDAR_SPEC = "mon-fri 09:00-17:00"

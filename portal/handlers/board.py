@@ -1,4 +1,5 @@
-"""The triage board and the actions on its cards (move, take, assign, priority, category, bulk).
+"""The triage board and the actions on its cards (move, take, assign, priority, category,
+sentiment, bulk).
 
 Each action works as a plain form post (303 back to the board with its filters, from a
 validated `next` field) and as an htmx post: the card's fragment comes back and replaces the
@@ -26,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback.label_review import template_helpers
 from feedback.models import FeedbackItem, Kind, Priority, Status
 from portal.access import get_item_for_user
 from portal.auth import require_role
@@ -90,6 +92,7 @@ async def _choices(request: Request) -> dict[str, Any]:
         "sentiments": SENTIMENTS,
         "due_filters": {key: DUE_TITLES[key] for key in DUE_FILTERS},
         "statuses": STATUS_TITLES,
+        **template_helpers(),
     }
 
 
@@ -322,6 +325,19 @@ async def card_category(request: Request) -> Response:
         return f"{item.reference} is now filed under {category}."
 
     return await _card_action(request, perform)
+
+
+async def _do_sentiment(
+    item: FeedbackItem, form: FormData, user: StaffUser, now: datetime, version: int | None
+) -> str:
+    label = str(form.get("sentiment") or "").strip()
+    await actions.set_sentiment(item, label, actor=user, now=now, expected_version=version)
+    return f"{item.reference} is now marked {label}."
+
+
+async def card_sentiment(request: Request) -> Response:
+    """Correct (or confirm) a card's sentiment; the label is kept for the learned model."""
+    return await _card_action(request, _do_sentiment)
 
 
 # -- bulk ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from feedback.at_risk import last_review
 from feedback.conversation import STATUS_WORDS, ConversationError, add_staff_reply, change_status
 from feedback.history import customer_history
+from feedback.label_review import template_helpers
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
 from feedback.resolution import (
     OUTCOME_LABELS,
@@ -19,16 +20,25 @@ from feedback.resolution import (
     history_outcomes,
     item_outcome,
 )
+from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
-from portal.templating import render
-from triage.actions import ActionError, add_collaborator, remove_collaborator
+from portal.templating import is_fragment_request, render
+from triage.actions import (
+    ActionError,
+    VersionConflict,
+    add_collaborator,
+    remove_collaborator,
+    set_category,
+    set_sentiment,
+)
 from triage.sla import explain_item_clock
 
 PAGE_SIZE = 50
+LABELS_FRAGMENT = "staff/partials/_labels.html"
 MAX_NOTES_LENGTH = 20_000
 
 
@@ -145,10 +155,83 @@ async def _item_page(
             ),
             "collaborator_error": collaborator_error,
             "target_lines": await explain_item_clock(item, utcnow(), settings.default_timezone),
+            **labels_context(request),
             **extra,
         },
         status_code=status,
     )
+
+
+def labels_context(request: Request) -> dict[str, Any]:
+    """The "Sentiment and category" box: choices, helpers, no message."""
+    return {
+        **template_helpers(),
+        "sentiments": LABELS,
+        "categories": request.app.state.settings.categories,
+        "labels_notice": "",
+        "labels_error": "",
+        "labels_oob": False,
+    }
+
+
+async def item_labels(request: Request) -> Response:
+    """Correct (or confirm) an item's sentiment and/or category from its page.
+
+    The form sends `sentiment` or `category` (or both) with the version the user saw. htmx
+    gets the box back (409 on a conflict, 422 on a bad value, with the message in it); a plain
+    post gets a 303 to the page, or the page with the message.
+    """
+    user = await require_role(request, Role.AGENT)
+    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
+    if not can_write:
+        raise HTTPException(403)
+    form = await read_form(request)
+    try:
+        version: int | None = int(str(form.get("version") or ""))
+    except ValueError:
+        version = None
+    sentiment = str(form.get("sentiment") or "").strip()
+    category = str(form.get("category") or "").strip()
+    now = utcnow()
+    done = []
+    try:
+        if not sentiment and not category:
+            raise ActionError("Choose a sentiment or a category.")
+        if sentiment:
+            await set_sentiment(item, sentiment, actor=user, now=now, expected_version=version)
+            done.append(f"sentiment {sentiment}")
+            version = item.version
+        if category:
+            await set_category(
+                item,
+                category,
+                allowed=request.app.state.settings.categories,
+                actor=user,
+                now=now,
+                expected_version=version,
+            )
+            done.append(f"category {category}")
+    except VersionConflict as exc:
+        return await _labels_answer(request, item.id, error=str(exc), status=409)
+    except ActionError as exc:
+        return await _labels_answer(request, item.id, error=str(exc), status=422)
+    if is_fragment_request(request):
+        return await _labels_answer(request, item.id, notice="Saved: " + " and ".join(done) + ".")
+    return RedirectResponse(
+        str(request.url_for("staff_item", item_id=item.id)) + "#labels", status_code=303
+    )
+
+
+async def _labels_answer(
+    request: Request, item_id: int, *, notice: str = "", error: str = "", status: int = 200
+) -> Response:
+    """The labels box (htmx) or the whole item page (plain), with the current item."""
+    item = await FeedbackItem.get(id=item_id).select_related("customer", "owner", "team")
+    messages = {"labels_notice": notice, "labels_error": error}
+    if not is_fragment_request(request):
+        return await _item_page(request, item, status=status, **messages)
+    context = {**labels_context(request), **messages, "item": item, "labels_oob": True}
+    return render(request, LABELS_FRAGMENT, context, fragment=LABELS_FRAGMENT, status_code=status)
 
 
 async def resolution_context(request: Request, item: FeedbackItem) -> dict[str, Any]:

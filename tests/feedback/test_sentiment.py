@@ -70,6 +70,67 @@ def test_it_does_not_call_negated_criticism_negative(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # customer-experience cues from reviews of products, food, places and services
+        ("Honestly not worth it.", "negative"),
+        ("I would not recommend this hotel.", "negative"),
+        ("Would highly recommend to anyone.", "positive"),
+        ("Wouldn't hesitate to recommend them.", "positive"),
+        ("The soup came out cold.", "negative"),
+        ("It took forever to get a table.", "negative"),
+        ("Cheap plastic, the handle snapped within a week.", "negative"),
+        ("Still works perfectly after five years.", "positive"),
+        ("Sticky tables and a musty smell.", "negative"),
+        ("Four stars, would come again.", "positive"),
+        ("Two stars at best.", "negative"),
+        ("Mediocre at best.", "negative"),
+        ("Did exactly what it says on the box.", "positive"),
+        ("Didn't live up to the hype.", "negative"),
+        ("Had to ask twice for water.", "negative"),
+        ("These boots fit perfectly.", "positive"),
+        ("Great value for money.", "positive"),
+        ("A real game changer for my mornings.", "positive"),
+        ("Wish we had found this place years ago.", "positive"),
+        ("Felt like a rip-off.", "negative"),
+        ("It keeps my tea hot for hours.", "positive"),
+        ("Not what I ordered.", "negative"),
+        # weak but present evidence still decides a side
+        ("Not too spicy, just right.", "positive"),
+        ("Never had to wait more than a minute.", "positive"),
+        ("The crust was thin and the cheese was stale.", "negative"),
+        ("Delivered on time and works fine.", "positive"),
+    ],
+)
+def test_it_reads_review_language(text: str, expected: str) -> None:
+    assert get_scorer().score(text).label == expected
+
+
+@pytest.mark.parametrize(
+    ("plain", "negated"),
+    [
+        ("Worth it.", "Not worth it."),
+        ("I recommend it.", "I wouldn't recommend it."),
+        ("The room was dirty.", "The room was never dirty."),
+        ("The lid is too tight.", "The lid is not too tight."),
+    ],
+)
+def test_it_turns_negated_review_cues_around(plain: str, negated: str) -> None:
+    scorer = get_scorer()
+    assert {scorer.score(plain).label, scorer.score(negated).label} == {"positive", "negative"}
+
+
+def test_it_asks_textblob_only_where_vader_and_the_cues_found_little() -> None:
+    scorer = ComplaintAwareScorer()
+    unsure = scorer.analyse("The crust was thin.")
+    assert unsure is not None and unsure.textblob < 0
+    assert unsure.sentiment.label == "negative"
+    for text in ("Great food, lovely staff.", "Still waiting for my refund."):
+        evidence = scorer.analyse(text)
+        assert evidence is not None and evidence.textblob == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Love it 😍", "positive"),
         ("👍👍 arrived today", "positive"),
         ("Delivery today 😡", "negative"),
@@ -223,6 +284,20 @@ def test_it_prefilters_cues_without_changing_results() -> None:
         "quick refund",
         "kudos",
         "not bad",
+        "not worth it",
+        "wouldn't recommend",
+        "our go-to spot",
+        "a stressfree stay",
+        "more than made up for it",
+        "the lamp flickers",
+        "too salty",
+        "cockroaches in the room",
+        "had to ask twice",
+        "never had to wait",
+        "a real letdown",
+        "didn't even say sorry",
+        "9 out of 10",
+        "2/10, would not go back",
     ]
     for text in texts:
         assert filtered.analyse(text) == unfiltered.analyse(text), text

@@ -10,8 +10,8 @@ from starlette.routing import Route
 from feedback.models import Event, FeedbackItem, FollowUp, Message
 from portal.clock import utcnow
 from portal.routes import routes
-from triage.models import BusinessHours, RoutingRule, Team
 from tests.conftest import sign_in, submit
+from triage.models import BusinessHours, RoutingRule, Team
 
 POST_ROUTES = [r for r in routes if isinstance(r, Route) and "POST" in (r.methods or set())]
 

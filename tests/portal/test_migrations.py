@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHECK = """
+import asyncio, sys
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
-
 from portal.settings import tortoise_config
 
-
-async def test_it_has_a_migration_for_every_model_change(tmp_path) -> None:
-    config = tortoise_config(f"sqlite://{tmp_path / 'check.db'}")
-    apps = config["apps"]
+async def main():
+    config = tortoise_config("sqlite://" + sys.argv[1])
     async with tortoise_cli_context(config) as ctx:
-        pending = await MigrationAutodetector(ctx.apps, apps).changes()
-    assert pending == [], "models changed without a migration: run tortoise makemigrations"
+        pending = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    print(len(pending))
+
+asyncio.run(main())
+"""
+
+
+def test_it_has_a_migration_for_every_model_change(tmp_path) -> None:
+    # In its own process: the check initialises Tortoise, which must not replace the
+    # test session's database connection.
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK, str(tmp_path / "check.db")],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0", "models changed without a migration: makemigrations"
 
 
 def test_it_keeps_semicolons_out_of_table_comments() -> None:
