@@ -53,6 +53,8 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/sentiment_eval.py
+	$(BIN)/python bench/scoring_latency.py
+	@echo "Dashboard at scale (slow, ~2 min to build 1M items): $(BIN)/python bench/metrics_bench.py"
 
 clean:
 	rm -rf $(VENV) var/test-*

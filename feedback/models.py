@@ -165,6 +165,9 @@ class FeedbackItem(Model):
             ("created_week",),
             ("resolved_at",),
             ("category", "created_at"),
+            # Dashboard figures filtered by team or rep over a period.
+            ("team_id", "created_at"),
+            ("owner_id", "created_at"),
         )
 
     def __str__(self) -> str:
