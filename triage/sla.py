@@ -97,19 +97,23 @@ async def _context(item: FeedbackItem, fallback_timezone: str) -> tuple:
     return choice, calendar, history
 
 
-async def compute_item_clock(
-    item: FeedbackItem, now: datetime, fallback_timezone: str = "UTC"
-) -> TargetClock:
-    choice, calendar, history = await _context(item, fallback_timezone)
-    return _compute_clock(
-        created_at=item.created_at,
-        history=history,
-        first_response_at=item.first_response_at,
-        resolved_at=item.resolved_at,
-        policy=choice.policy,
-        calendar=calendar,
-        now=now,
-    )
+def _clock_inputs(
+    item: FeedbackItem,
+    choice: PolicyChoice,
+    calendar: BusinessCalendar,
+    history: list[StatusChange],
+    now: datetime,
+) -> dict[str, object]:
+    """The keyword arguments compute_clock and explain_clock take, for a stored item."""
+    return {
+        "created_at": item.created_at,
+        "history": history,
+        "first_response_at": item.first_response_at,
+        "resolved_at": item.resolved_at,
+        "policy": choice.policy,
+        "calendar": calendar,
+        "now": now,
+    }
 
 
 async def explain_item_clock(
@@ -118,15 +122,7 @@ async def explain_item_clock(
     """Why the item is due when it is: policy, calendar, pauses — for the item page."""
     choice, calendar, history = await _context(item, fallback_timezone)
     lines = [f"Target: {choice.source}. Calendar: {calendar.name} ({calendar.timezone})."]
-    return lines + _explain_clock(
-        created_at=item.created_at,
-        history=history,
-        first_response_at=item.first_response_at,
-        resolved_at=item.resolved_at,
-        policy=choice.policy,
-        calendar=calendar,
-        now=now,
-    )
+    return lines + _explain_clock(**_clock_inputs(item, choice, calendar, history, now))  # type: ignore[arg-type]
 
 
 async def refresh_targets(
@@ -134,15 +130,7 @@ async def refresh_targets(
 ) -> TargetClock:
     """Recompute the item's clock and store due times and state (not a user change)."""
     choice, calendar, history = await _context(item, fallback_timezone)
-    clock = _compute_clock(
-        created_at=item.created_at,
-        history=history,
-        first_response_at=item.first_response_at,
-        resolved_at=item.resolved_at,
-        policy=choice.policy,
-        calendar=calendar,
-        now=now,
-    )
+    clock = _compute_clock(**_clock_inputs(item, choice, calendar, history, now))  # type: ignore[arg-type]
     warn_at = None
     if clock.next_due is not None and not clock.paused and clock.next_due_kind:
         target = choice.policy.target(clock.next_due_kind)
