@@ -144,6 +144,20 @@ class TextBlobScorer:
 # not praise. Values are on VADER's -4..4 scale.
 _LEXICON_OVERRIDES: dict[str, float] = {
     "help": 0.0,
+    # filler in reviews: "pretty dry", "to be honest", "seriously good"
+    "pretty": 0.3,
+    "honest": 0.3,
+    "honestly": 0.0,
+    "seriously": 0.0,
+    "correct": 0.8,
+    "incorrect": -1.2,
+    "disgraceful": -2.2,
+    "mortified": -1.8,
+    "vomited": -2.0,
+    "flavorless": -1.5,
+    "flavourless": -1.5,
+    "doughy": -0.8,
+    "impeccable": 2.2,
     "please": 0.0,
     "pls": 0.0,
     "plz": 0.0,
@@ -611,11 +625,17 @@ _COMPLAINT_CUES: tuple[tuple[float, str, str], ...] = (
         r"\bworse than (?:before|the old|the last|the previous|my old|ever)\b",
     ),
     (0.9, "at best", r"\bat best\b"),
+    # Not coming back: "won't be back", "would not go back", "will never, ever return",
+    # "not in a hurry to go back", "doubt I'll be back" (but not "not hesitate to come back").
     (
         1.0,
-        "returning|coming back|going back",
-        r"\b(?:won'?t|will not|wouldn'?t|would not|never|not) (?:be )?(?:\w+ )?(?:returning|"
-        r"coming back|going back)\b(?! (?:it|this|them|the|my|our)\b)",
+        "back|return|revisit|set foot|step foot",
+        r"\b(?:won'?t|wont|will not|wouldn'?t|would not|never|not|no longer|"
+        r"doubt (?:i|we)'?(?:ll)?|don'?t think (?:i|we)'?(?:ll| will)?)\b(?! hesitate)"
+        r"(?:,? [\w']+){0,3}?,? "
+        r"(?:be back|be returning|returning|return|revisit\w*|(?:be )?(?:going|coming|go|come|"
+        r"running|rushing|hurrying|heading|head) back|set foot|step foot)\b"
+        r"(?! (?:it|this|them|the|my|our)\b)",
     ),
     (
         1.2,
@@ -623,6 +643,56 @@ _COMPLAINT_CUES: tuple[tuple[float, str, str], ...] = (
         r"\b(?:no|zero|0|one|1|two|2|half a) stars?\b|"
         r"\b(?:0|1|2|3|zero|one|two|three) ?(?:/|out of) ?(?:10|ten|5|five)\b",
     ),
+    # Review verdicts that carry no sentiment word: a last visit, advice to go elsewhere,
+    # "I've had better", "not up to par", time taken to serve.
+    (
+        1.0,
+        "last",
+        r"\bfirst \(?and (?:the |my )?last\b|\b(?:my|our) (?:last|final) (?:time|visit|order|"
+        r"purchase|stay|flight)\b|\bbe the last (?:time)?\b",
+    ),
+    (
+        1.0,
+        "else|favor|favour|spend your|save your|don't|dont|do not",
+        r"\b(?:go|look|eat|shop|try|take your \w+|spend your \w+(?: and \w+)?) "
+        r"(?:somewhere|some ?place|anywhere) else\b|"
+        r"\b(?:go|look|eat|shop|try|take your \w+|spend your \w+(?: and \w+)?) "
+        r"else ?where\b|\bdo yourself a favou?r\b|\b(?:spend|save) your (?:money|time|hard.earned)|"
+        r"\b(?:don'?t|dont|do not) (?:go|waste|bother|buy|eat|order|stay|book) ?(?:here|there|this|"
+        r"it|them|your|at|with|from)?\b(?! (?:anywhere|wrong|without|else))",
+    ),
+    (
+        0.9,
+        "better",
+        r"\b(?:i'?ve|we'?ve|i have|we have|have|had) (?:had|seen|eaten|tasted|used|stayed at) "
+        r"(?:much |far |way |a lot |so much )?better\b",
+    ),
+    (
+        0.8,
+        "par|lacking|desired|nothing|thing|idea|rated|impressed|not",
+        r"\b(?:not up to|below|under) par\b|\bsub ?par\b|\blacking\b|"
+        r"\b(?:leaves?|left) (?:a lot|much|something|a great deal) to be desired\b|"
+        r"\bnothing (?:special|to write home about|spectacular|authentic)\b|"
+        r"\bnot (?:my|our) (?:thing|cup of tea|idea of)\b|\bover.?rated\b|"
+        r"\bnot (?:that|so|very|too|all that|really) (?:good|great|tasty|fresh|special|impressive|"
+        r"friendly|helpful|clean|nice|comfortable|appealing|filling)\b|"
+        r"\bnot (?:at all )?impressed\b",
+    ),
+    (
+        0.6,
+        "took|tak|min|wait",
+        r"\b(?:took|takes|taking|take|waited|waiting|wait) (?:over |about |around |nearly |almost |"
+        r"more than |at least |another |an extra |a good |a full )?(?:\d+|an?|one|two|three|four|"
+        r"five|ten|fifteen|twenty|thirty|forty|forty.five|fifty|several) ?(?:more )?(?:min|mins|"
+        r"minutes|hours?|hrs?)\b|\b\d+ ?min(?:ute)?s? (?:passed|later|wait)\b",
+    ),
+    (
+        0.8,
+        "never",
+        r"\bnever (?:brought|came|showed|arrived|refilled|checked on|returned|answered|replied|"
+        r"responded|acknowledged|apologi[sz]ed|offered|got (?:our|my|the))\b",
+    ),
+    (0.8, "thumbs", r"\bthumbs? down\b"),
 )
 
 # Questions whose answer is a complaint ("where is my refund?", "why was it cancelled?").
@@ -700,6 +770,35 @@ _PRAISE_CUES: tuple[tuple[float, str, str], ...] = (
         r"\b(?:kudos|shout ?out|hats off|much appreciated|thank you so much|thanks so much)\b",
     ),
     (0.5, "not", r"\bnot (?:bad|terrible|awful|too bad|disappointed)\b"),
+    # Review verdicts: coming back, a must, can't beat it, "to die for" (VADER reads "die").
+    (
+        1.0,
+        "back|return|regular|weekly|new|again",
+        r"\b(?:will|'ll|would|'d|definitely|def|certainly|gladly|happily|surely)(?: definitely| "
+        r"certainly| surely| def| happily| be)* (?:come|coming|go|going|head|heading|be heading) "
+        r"back\b(?! (?:to complain|for a refund|and forth|to the|to get|to pick))|"
+        r"\b(?:will|'ll) (?:definitely |certainly |surely )?return\b|"
+        r"\b(?:been|gone|come) back (?:every|again|several|many|twice|three|a few|since)\b|"
+        r"\b(?:a|my|our) (?:regular|weekly|new) (?:stop|spot|haunt|favou?rite)\b|"
+        r"\bhit (?:it|this place|them) up again\b",
+    ),
+    (
+        1.2,
+        "must|die|world|hooked|spot|beat|thumbs|enough|happ|pleased|satisfied",
+        r"\bmust.(?:have|try|see|stop|visit|buy|do|read|watch)\b(?! (?:been|lost|had|forgotten|"
+        r"missed|thought|known|done|made|gotten|taken))|\b(?:an? (?:absolute )?|absolute )must\b|"
+        r"\bto die for\b|\bout of (?:this|the) world\b|\bhooked\b|\bhits? the spot\b|"
+        r"\b(?:can'?t|cannot|can not|hard to|tough to) (?:be )?beat\b|\b(?:two |2 )?thumbs? up\b|"
+        r"\bcan'?t say enough\b|\bcould(?:n'?t| not) (?:be|have been) (?:any )?(?:happier|more "
+        r"(?:pleased|satisfied|happy))\b",
+    ),
+    (0.6, "check", r"\bcheck (?:it|them|this place) out\b"),
+    (
+        0.8,
+        "like|liked",
+        r"\b(?:i|we|really|definitely|totally|also) (?:really |definitely |truly |also |do )?"
+        r"(?:like|liked)\b(?! (?:to|it when|how|that|the way|being|waiting|a))",
+    ),
 )
 
 # Customer-experience cues found in reviews of products, food, places and services, with a sign:
@@ -1041,10 +1140,10 @@ class ComplaintAwareScorer:
     """
 
     name = "complaint-aware"
-    version = "2"  # 2: review cues, blended TextBlob, narrower neutral band
+    version = "3"  # 3: review verdict cues (not coming back, go elsewhere, a must), band 0.06
 
     negative_below = -0.02
-    positive_above = 0.16
+    positive_above = 0.06
     vader_weight = 0.5  # lexical part = vader_weight * VADER + textblob_weight * TextBlob
     textblob_weight = 0.5
     textblob_below = 0.2  # TextBlob is asked only when |VADER| is below this and no cue fired

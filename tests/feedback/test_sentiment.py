@@ -93,6 +93,26 @@ def test_it_does_not_call_negated_criticism_negative(text: str) -> None:
         ("Felt like a rip-off.", "negative"),
         ("It keeps my tea hot for hours.", "positive"),
         ("Not what I ordered.", "negative"),
+        # review verdicts with no sentiment word (scorer version 3)
+        ("We won't be back.", "negative"),
+        ("I will never go back there.", "negative"),
+        ("Spend your money somewhere else.", "negative"),
+        ("Do yourself a favour and eat elsewhere.", "negative"),
+        ("I've had better coffee at a petrol station.", "negative"),
+        ("The service was not up to par.", "negative"),
+        ("It took 45 minutes to get our starters.", "negative"),
+        ("Our drinks never came.", "negative"),
+        ("First and last time ordering from them.", "negative"),
+        ("Two thumbs down.", "negative"),
+        ("The brownies are to die for.", "positive"),
+        ("A must-try if you are in town.", "positive"),
+        ("We will definitely come back.", "positive"),
+        ("Hard to beat at this price.", "positive"),
+        ("I really like the new design.", "positive"),
+        ("Two thumbs up!", "positive"),
+        # ... and the look-alikes that are not verdicts
+        ("You must have lost my bag.", "negative"),
+        ("I like how nobody answers the phone.", "negative"),
         # weak but present evidence still decides a side
         ("Not too spicy, just right.", "positive"),
         ("Never had to wait more than a minute.", "positive"),
@@ -102,6 +122,10 @@ def test_it_does_not_call_negated_criticism_negative(text: str) -> None:
 )
 def test_it_reads_review_language(text: str, expected: str) -> None:
     assert get_scorer().score(text).label == expected
+
+
+def test_it_does_not_read_a_willingness_to_return_as_a_complaint() -> None:
+    assert get_scorer().score("I would not hesitate to come back.").label != "negative"
 
 
 @pytest.mark.parametrize(
@@ -298,6 +322,21 @@ def test_it_prefilters_cues_without_changing_results() -> None:
         "didn't even say sorry",
         "9 out of 10",
         "2/10, would not go back",
+        "doubt we'll be coming back",
+        "first and last visit",
+        "take your business elsewhere",
+        "i've had much better",
+        "nothing to write home about",
+        "not really fresh",
+        "taking 40 mins",
+        "never brought the bill",
+        "thumbs down",
+        "hit it up again",
+        "our new favourite",
+        "could not have been more happy",
+        "you can't beat it",
+        "check it out",
+        "we really liked it",
     ]
     for text in texts:
         assert filtered.analyse(text) == unfiltered.analyse(text), text
