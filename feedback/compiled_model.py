@@ -3,8 +3,9 @@
 :class:`feedback.learning.LearnedModel` scores through scikit-learn, whose per-call checks
 cost about 3 ms for a single message: more than a form submission may spend on scoring. Its
 pieces are all linear, though: TF-IDF vectors (sublinear term frequency, IDF weights, L2
-norm) of word and character n-grams, the cold-start scorer's evidence, and two one-vs-rest
-logistic heads. :class:`CompiledModel` keeps the vectorizers' analyzers and vocabularies and
+norm) of word and character n-grams, the cold-start scorer's evidence, and two heads that
+blend one-vs-rest logistic regression with complement naive Bayes (both linear in the
+features). :class:`CompiledModel` keeps the vectorizers' analyzers and vocabularies and all
 the heads' weights in one row-per-feature matrix, so one message costs a dictionary lookup
 per n-gram and a small matrix product (about 0.3 ms). It gives the same results as the
 wrapped model (``tests/feedback/test_model_store.py`` checks that on many messages) and hands
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from feedback.learning import LearnedModel, TrainingReport, _prepare
+from feedback.learning import N_CUE_FEATURES, LearnedModel, TrainingReport, _prepare
 from feedback.sentiment import Sentiment
 
 # Below this many messages the compiled path is faster than scikit-learn's batch path.
@@ -89,23 +90,33 @@ class CompiledModel:
         classes = self._sentiment_classes
         self._negative = classes.index("negative") if "negative" in classes else None
         self._positive = classes.index("positive") if "positive" in classes else None
-        heads = [np.asarray(sentiment.coef_, dtype=np.float64)]
-        intercepts = [np.asarray(sentiment.intercept_, dtype=np.float64)]
+        n_features = self._cue_offset + N_CUE_FEATURES
+        if featurizer.cue_features(["x"]).shape[1] != N_CUE_FEATURES:
+            raise ValueError("the model's feature layout is not the one this code knows")
+        # Per head: logistic weights (n_classes x n_features) and naive Bayes log
+        # probabilities, which read only the TF-IDF columns (zero rows for the cue block).
+        blocks = [_head_blocks(sentiment, n_features)]
         self._category_classes: list[str] = []
         category = model._category
         if category is not None:
             self._category_classes = [str(c) for c in category.classes_]
-            heads.append(np.asarray(category.coef_, dtype=np.float64))
-            intercepts.append(np.asarray(category.intercept_, dtype=np.float64))
-        if any(len(head) == 1 for head in heads):
-            raise ValueError("binary heads are not compiled")  # they have one row of weights
-        # One row per feature, one column per class of either head: a message's decision
-        # values are the weighted sum of the rows of the features it has.
-        self._weights = np.ascontiguousarray(np.hstack([h.T for h in heads]))
-        self._intercepts = np.concatenate(intercepts)
+            blocks.append(_head_blocks(category, n_features))
         self._n_sentiment = len(self._sentiment_classes)
-        if self._weights.shape[0] != self._cue_offset + featurizer.cue_features(["x"]).shape[1]:
-            raise ValueError("the model's feature layout is not the one this code knows")
+        self._n_category = len(self._category_classes)
+        self._sentiment_blend = sentiment.bayes_weight
+        self._category_blend = category.bayes_weight if category is not None else 0.0
+        # One row per feature; columns: sentiment logistic, sentiment Bayes, category logistic,
+        # category Bayes. A message's values are the weighted sum of the rows of its features.
+        self._weights = np.ascontiguousarray(
+            np.hstack([matrix for logistic, bayes, _ in blocks for matrix in (logistic, bayes)])
+        )
+        self._intercepts = np.concatenate(
+            [
+                part
+                for _, bayes, intercept in blocks
+                for part in (intercept, np.zeros(bayes.shape[1]))
+            ]
+        )
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -130,14 +141,22 @@ class CompiledModel:
         if not (text or "").strip():
             return Sentiment("neutral", 0.0, 0.05, self.name, self.version)
         decision = self.decision(text).tolist()
-        proba = _ovr_proba(decision[: self._n_sentiment])
+        n_sentiment, n_category = self._n_sentiment, self._n_category
+        proba = _blend(
+            decision[:n_sentiment], decision[n_sentiment : 2 * n_sentiment], self._sentiment_blend
+        )
         label_index = self._decide(proba)
         label = self._sentiment_classes[label_index]
         p_negative = proba[self._negative] if self._negative is not None else 0.0
         p_positive = proba[self._positive] if self._positive is not None else 0.0
         category = category_confidence = None
         if self._category_classes and self._suggests_category(label):
-            category_proba = _ovr_proba(decision[self._n_sentiment :])
+            start = 2 * n_sentiment
+            category_proba = _blend(
+                decision[start : start + n_category],
+                decision[start + n_category :],
+                self._category_blend,
+            )
             best = max(range(len(category_proba)), key=category_proba.__getitem__)
             category = self._category_classes[best]
             category_confidence = round(category_proba[best], 4)
@@ -174,6 +193,30 @@ class CompiledModel:
 
     def _suggests_category(self, label: str) -> bool:
         return not self.category_labels or label in self.category_labels
+
+
+def _head_blocks(head: Any, n_features: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A fitted :class:`BlendedHead` as row-per-feature weight blocks and intercepts."""
+    logistic = np.asarray(head.logistic.coef_, dtype=np.float64)
+    if len(logistic) == 1:
+        raise ValueError("binary heads are not compiled")  # they have one row of weights
+    bayes = np.zeros((n_features, len(head.classes_)))
+    log_prob = np.asarray(head.bayes.feature_log_prob_, dtype=np.float64)
+    bayes[: log_prob.shape[1]] = log_prob.T
+    intercept = np.asarray(head.logistic.intercept_, dtype=np.float64)
+    return logistic.T, bayes, intercept
+
+
+def _blend(logistic: Sequence[float], bayes: Sequence[float], bayes_weight: float) -> list[float]:
+    """As :meth:`BlendedHead.predict_proba` for one row of decision values."""
+    logistic_proba = _ovr_proba(logistic)
+    top = max(bayes)
+    exp = [math.exp(value - top) for value in bayes]
+    total = sum(exp)
+    return [
+        (1.0 - bayes_weight) * lp + bayes_weight * (e / total)
+        for lp, e in zip(logistic_proba, exp, strict=True)
+    ]
 
 
 def _ovr_proba(decision: Sequence[float]) -> list[float]:

@@ -8,11 +8,16 @@ fits a :class:`LearnedModel` on them:
   cold-start complaint-aware scorer's evidence (VADER score, complaint and praise cue weights,
   emoji, question kind, shouting) so a small installation starts from what the cold-start
   scorer already knows;
-* a sentiment head (logistic regression fitted by SGD) whose decision threshold for
-  "negative" is tuned by cross-validation on the training rows only: the most accurate
-  threshold that still catches :data:`NEGATIVE_RECALL_FLOOR` of the complaints;
-* a category head (logistic regression fitted by SGD) trained on the rows that have a
-  category, when at least two categories have :data:`MIN_CATEGORY_EXAMPLES` examples.
+* a sentiment head whose decision threshold for "negative" is tuned by cross-validation on
+  the training rows only: the most accurate threshold that still catches
+  :data:`NEGATIVE_RECALL_FLOOR` of the complaints;
+* a category head trained on the rows that have a category, when at least two categories
+  have :data:`MIN_CATEGORY_EXAMPLES` examples.
+
+Each head (:class:`BlendedHead`) is logistic regression fitted by SGD on every feature,
+averaged with complement naive Bayes on the TF-IDF part (:data:`BAYES_WEIGHT`): the two make
+different mistakes on short texts, and the blend was more accurate in cross-validation on the
+airline messages for every weight from 0.1 to 0.25 and smoothing from 0.1 to 0.3 tried.
 
 Before the final fit, a held-back slice measures the model against the cold-start scorer; the
 :class:`TrainingReport` says whether the learned model is ``good_enough`` to replace it. The
@@ -53,7 +58,11 @@ NEGATIVE_RECALL_TOLERANCE = 0.05
 #: Fewer held-back sentiments than this cannot show that the model is good enough.
 MIN_HOLDOUT_ITEMS = 10
 
-MODEL_FORMAT = 1
+#: Share of complement naive Bayes in each head's probabilities (the rest: logistic regression).
+BAYES_WEIGHT = 0.2
+_BAYES_ALPHA = 0.3
+
+MODEL_FORMAT = 2  # 2: blended heads (format 1 files are refused: retrain)
 _INNER_FOLDS = 5
 _SENTIMENT_ALPHA = 5e-5
 _CATEGORY_ALPHA = 1e-4
@@ -97,12 +106,16 @@ class TrainingReport:
 # Features
 
 
+#: Columns of the cold-start evidence block, which comes last in every feature row.
+N_CUE_FEATURES = 9
+
+
 def _cue_features(scorer: ComplaintAwareScorer, texts: Sequence[str]) -> np.ndarray:
     rows = []
     for text in texts:
         evidence = scorer.analyse(text)
         if evidence is None:
-            rows.append((0.0,) * 9)
+            rows.append((0.0,) * N_CUE_FEATURES)
             continue
         label = evidence.sentiment.label
         rows.append(
@@ -251,14 +264,48 @@ def _tune_negative_threshold(
     return max(best)
 
 
-def _sentiment_classifier(seed: int) -> Any:
-    return _logistic_sgd(_SENTIMENT_ALPHA, seed)
+class BlendedHead:
+    """Logistic regression on every feature blended with complement naive Bayes on TF-IDF.
+
+    Behaves like a scikit-learn classifier for this module (``fit``, ``predict_proba``,
+    ``classes_``). Naive Bayes needs non-negative features, so it reads the TF-IDF columns
+    only, not the cold-start evidence block (the last :data:`N_CUE_FEATURES` columns).
+    """
+
+    def __init__(self, logistic: Any, bayes_weight: float = BAYES_WEIGHT) -> None:
+        self.logistic = logistic
+        self.bayes: Any = None
+        self.bayes_weight = bayes_weight
+        self.classes_: np.ndarray = np.array([])
+
+    def fit(self, features: sparse.csr_matrix, labels: np.ndarray) -> BlendedHead:
+        """Fit both models on the same rows."""
+        from sklearn.naive_bayes import ComplementNB
+
+        self.logistic.fit(features, labels)
+        self.bayes = ComplementNB(alpha=_BAYES_ALPHA).fit(_text_columns(features), labels)
+        self.classes_ = self.logistic.classes_
+        return self
+
+    def predict_proba(self, features: sparse.csr_matrix) -> np.ndarray:
+        """Class probabilities: the weighted mean of the two models'."""
+        logistic = self.logistic.predict_proba(features)
+        bayes = self.bayes.predict_proba(_text_columns(features))
+        return (1.0 - self.bayes_weight) * logistic + self.bayes_weight * bayes
 
 
-def _category_classifier(seed: int) -> Any:
+def _text_columns(features: sparse.csr_matrix) -> sparse.csr_matrix:
+    return features[:, : features.shape[1] - N_CUE_FEATURES]
+
+
+def _sentiment_classifier(seed: int) -> BlendedHead:
+    return BlendedHead(_logistic_sgd(_SENTIMENT_ALPHA, seed))
+
+
+def _category_classifier(seed: int) -> BlendedHead:
     # Classes weighted inversely to their frequency, so a catch-all category does not swamp
     # the rarer ones (+0.8 points of cross-validated category accuracy on the dev file).
-    return _logistic_sgd(_CATEGORY_ALPHA, seed, class_weight="balanced")
+    return BlendedHead(_logistic_sgd(_CATEGORY_ALPHA, seed, class_weight="balanced"))
 
 
 def _logistic_sgd(alpha: float, seed: int, class_weight: str | None = None) -> Any:
