@@ -14,6 +14,7 @@ batches to it, where scikit-learn is fast.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -190,6 +191,16 @@ class CompiledModel:
             else replace(result, category=None, category_confidence=None)
             for result in self.model.score_many(texts)
         ]
+
+    def for_every_label(self) -> CompiledModel:
+        """The same model, suggesting a category whatever the sentiment label.
+
+        For scoring exports (`portal score`), where each row's category is read next to its
+        label: a complaint the model took for neutral still gets its best category.
+        """
+        every = copy.copy(self)
+        every.category_labels = frozenset()
+        return every
 
     def _suggests_category(self, label: str) -> bool:
         return not self.category_labels or label in self.category_labels

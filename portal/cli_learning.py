@@ -301,8 +301,15 @@ async def run_score(
     except OSError as exc:
         print(f"error: cannot read {args.csv_file}: {exc.strerror or exc}", file=err)
         return EXIT_ERROR
+    from feedback.compiled_model import CompiledModel
+
     with handle:
         scorer = await installation_scorer(settings, err) if db else get_scorer(None)
+        if isinstance(scorer, CompiledModel):
+            # Every row gets the model's best category (the app suggests one only for the
+            # labels whose history had categories): an export is read row by row, and a
+            # complaint taken for neutral still shows what it is about.
+            scorer = scorer.for_every_label()
         try:
             score_csv(handle, args.column, scorer, out)
         except ScoreInputError as exc:
