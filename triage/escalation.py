@@ -1,6 +1,7 @@
 """The sweeper: refresh clocks that may have changed state, warn before a breach, escalate on
-one. Safe when several app processes run it at once: every warning and escalation is claimed
-with a conditional UPDATE on the item (a claim column), so exactly one process acts.
+one, and tell managers when a feedback channel has gone quiet. Safe when several app
+processes run it at once: every warning and escalation is claimed with a conditional UPDATE
+on the item (a claim column), so exactly one process acts.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tortoise.expressions import Q
 from feedback import audit
 from feedback.models import FeedbackItem, Status
 from portal.models import Role, StaffUser
+from triage.channel_watch import warn_managers
 from triage.models import Notification, Team
 from triage.routing import is_available
 from triage.sla import refresh_targets
@@ -28,6 +30,7 @@ class SweepReport:
     refreshed: int = 0
     warned: list[int] = field(default_factory=list)
     escalated: list[int] = field(default_factory=list)
+    quiet_channels: list[str] = field(default_factory=list)  # newly told to managers
 
 
 async def notify(
@@ -115,4 +118,7 @@ async def sweep(now: datetime, fallback_timezone: str = "UTC") -> SweepReport:
         ):
             await escalate(item, now)
             report.escalated.append(item.id)
+
+    # A channel that went quiet is an incident too (triage/channel_watch.py).
+    report.quiet_channels = [quiet.channel for quiet in await warn_managers(now)]
     return report

@@ -36,7 +36,7 @@ from portal.handlers.resolution import follow_ups_context
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render, viewer_zone
-from triage import actions
+from triage import actions, channel_watch
 from triage.actions import ActionError, VersionConflict
 from triage.board import (
     DUE_FILTERS,
@@ -129,6 +129,8 @@ async def _board_page(
         notice_kind=notice_kind,
         unread_notifications=await unread_count(user.id),
     )
+    if Role(user.role).allows(Role.MANAGER):
+        context["quiet_channels"] = await channel_watch.quiet_channels(utcnow())
     # The owner's overdue follow-ups sit above the columns (only when there are any).
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     context.update(await follow_ups_context(user, scope="overdue", next_path=path))

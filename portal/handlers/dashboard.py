@@ -24,8 +24,8 @@ from portal import charts
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
-from portal.templating import render
-from triage import metrics
+from portal.templating import is_fragment_request, render
+from triage import channel_watch, metrics
 from triage.metrics import MetricFilters, parse_metric_filters
 from triage.models import Team
 
@@ -158,10 +158,13 @@ async def dashboard(request: Request) -> Response:
     now = utcnow()
     f = parse_metric_filters(request.query_params, now.date())
     board = await metrics.dashboard(f, now)
+    context = {**await _view_context(request, f), "board": board, "charts": _charts(board)}
+    if not is_fragment_request(request):
+        context["quiet_channels"] = await channel_watch.quiet_channels(now)
     return render(
         request,
         "manager/dashboard.html",
-        {**await _view_context(request, f), "board": board, "charts": _charts(board)},
+        context,
         fragment="manager/partials/_dashboard_figures.html",
     )
 
