@@ -168,6 +168,9 @@ class FeedbackItem(Model):
             # Dashboard figures filtered by team or rep over a period.
             ("team_id", "created_at"),
             ("owner_id", "created_at"),
+            # Dashboard medians and p90s over long periods, read in value order.
+            ("first_response_business_seconds", "created_at", "merged_into_id"),
+            ("resolution_business_seconds", "created_at", "merged_into_id"),
         )
 
     def __str__(self) -> str:

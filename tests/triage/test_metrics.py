@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from tortoise.functions import Count
 
 from feedback.models import (
     FollowUp,
@@ -152,6 +154,31 @@ async def test_percentiles_match_the_inclusive_quantile_definition(db) -> None:
     deciles = statistics.quantiles(seconds, n=10, method="inclusive")
     assert timing.median == pytest.approx(statistics.median(seconds))
     assert timing.p90 == pytest.approx(deciles[8])
+
+
+async def test_long_periods_read_percentiles_in_value_order_with_the_same_answers(db) -> None:
+    year = MetricFilters(start=TODAY - timedelta(days=364), end=TODAY, period="custom")
+    assert year.days > metrics.ORDERED_READ_AFTER_DAYS
+    seconds = [(n * 7919) % 50_000 for n in range(1, 38)]  # 37 scattered values with ties
+    for n, value in enumerate(seconds):
+        await item(
+            at=NOW - timedelta(days=9 * n),
+            first_response_business_seconds=value,
+            resolution_business_seconds=None if n % 4 == 0 else 3 * value,
+        )
+    await item(at=NOW - timedelta(days=400), first_response_business_seconds=10**6)  # too old
+    await item(merged_into=await item(), first_response_business_seconds=10**6)  # a duplicate
+    await item()  # not answered yet
+    for kind, values in [
+        ("first_response", seconds),
+        ("resolution", [3 * v for n, v in enumerate(seconds) if n % 4]),
+    ]:
+        timing = await metrics.response_time(year, kind)
+        assert timing.count == len(values)
+        assert timing.median == pytest.approx(statistics.median(values))
+        assert timing.p90 == pytest.approx(
+            statistics.quantiles(values, n=10, method="inclusive")[8]
+        )
 
 
 async def test_it_counts_promises_kept_and_breaches(db) -> None:
@@ -399,6 +426,59 @@ async def test_every_filter_narrows_every_figure(db, agent, teammate) -> None:
         assert board.received == expected
         assert sum(r.items for r in board.reps) == expected
         assert board.first_response.count <= expected
+
+
+async def test_the_dashboard_shares_passes_yet_matches_each_figure(db, agent, teammate) -> None:
+    care = await Team.create(name="Care")
+    key = await customer("key")
+    for n in range(12):  # spread over the period's weeks, owners, teams, segments and timings
+        done = await item(
+            key if n % 3 == 0 else None,
+            at=NOW - timedelta(days=2 * n + 1, hours=n),
+            owner=(agent, teammate, None)[n % 3],
+            team=care if n % 2 else None,
+            first_response_business_seconds=None if n % 4 == 3 else (n + 1) * HOUR,
+            resolution_business_seconds=None if n % 3 == 2 else (3 * n + 2) * HOUR,
+            first_response_met=(True, False, None)[n % 3],
+            resolution_met=(None, True, False, True)[n % 4],
+            escalated_for="resolution" if n % 5 == 0 else "",
+            reopen_count=n % 2,
+            resolved_at=NOW if n % 3 != 2 else None,
+            sentiment_score=(n - 6) / 6,
+            sentiment_label="negative" if n < 5 else "positive",
+        )
+        if n % 3 != 2:
+            await resolve(done, ("Product defect", "Delivery")[n % 2], effort=5 * n)
+            await survey(done, 1 + n % 5, n % 11)
+    await item(owner=agent, merged_into=await item(), at=NOW - timedelta(days=1))  # a duplicate
+    for query in ({}, {"team": str(care.id)}, {"segment": "key"}, {"rep": str(agent.id)}):
+        f = parse_metric_filters(query, TODAY)
+        board = await metrics.dashboard(f, NOW)
+        assert board.received == await metrics.items_received(f), query
+        assert board.first_response == await metrics.response_time(f, "first_response")
+        assert board.resolution == await metrics.response_time(f, "resolution")
+        assert board.promises == await metrics.promises_kept(f)
+        assert board.breaches == await metrics.breaches(f)
+        assert board.reopen == await metrics.reopen_rate(f)
+        assert board.satisfaction == await metrics.satisfaction(f)
+        assert board.sentiment == await metrics.sentiment_trend(f)
+        assert board.root_causes == await metrics.root_causes(f)
+        assert board.effort == await metrics.handling_effort(f)
+        assert board.response_trend == await metrics.response_time_trend(f)
+        assert board.reps == await metrics.compliance_by_rep(f)
+        assert sum(w.items for w in board.sentiment) == board.received
+        assert sum(b.count for b in board.response_trend) == board.first_response.count
+
+
+def test_id_subqueries_are_not_sorted() -> None:
+    # The models' default ordering inside `IN (SELECT …)` made PostgreSQL sort (or read in
+    # order, on one process) every id of the period before joining.
+    f = replace(VIEW, segment="key", team_id=3)
+    for qs in (metrics.resolutions_in_view(f), metrics.surveys_in_view(f)):
+        sql = qs.annotate(n=Count("id")).values("n").sql()
+        assert sql.count("SELECT") == 3 and "ORDER BY" not in sql, sql
+    drilled = metrics.items_for_figure(f, "surveys", "promoters", NOW).sql()
+    assert drilled.count("ORDER BY") == 1  # the list's own order, outside the subqueries
 
 
 async def test_each_tile_drills_down_to_the_items_it_counts(db, agent) -> None:
