@@ -9,6 +9,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from feedback import audit
+from feedback.customer_mail import CustomerLinks, queue_staff_reply
 from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
 from portal.i18n import N_
@@ -167,12 +168,20 @@ async def _reopen(item: FeedbackItem, now: datetime) -> None:
 
 
 async def add_staff_reply(
-    item: FeedbackItem, staff: Any, body: str, *, now: datetime, internal: bool = False
+    item: FeedbackItem,
+    staff: Any,
+    body: str,
+    *,
+    now: datetime,
+    internal: bool = False,
+    links: CustomerLinks | None = None,
 ) -> Message:
     """A public reply to the customer, or an internal note only staff see.
 
-    The first public reply is the first response. A customer nobody owns yet is owned by
-    the rep who first answers them; an unowned item is taken by that rep too.
+    With `links`, a public reply is also mailed to the customer (written to the outbox in
+    the same transaction); an internal note never is. The first public reply is the first
+    response. A customer nobody owns yet is owned by the rep who first answers them; an
+    unowned item is taken by that rep too.
     """
     body = _check_body(body)
     async with in_transaction():
@@ -231,5 +240,7 @@ async def add_staff_reply(
         if customer.owner_id == staff.id:
             # A public answer from the customer's own rep is contact ("customers at risk").
             await Customer.filter(id=customer.id).update(last_owner_contact_at=now)
+        if links is not None:
+            await queue_staff_reply(item, customer, staff.name, body, links, now=now)
     await refresh_targets(item, now)
     return message

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from feedback import audit, model_store
 from feedback.at_risk import flag_repeat_complainant
+from feedback.customer_mail import CustomerLinks, queue_confirmation
 from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
@@ -145,11 +146,14 @@ async def submit_feedback(
     language: str = "en",
     logged_by: Any = None,
     new_customer_segment: str = "new",
+    links: CustomerLinks | None = None,
 ) -> tuple[FeedbackItem, bool]:
     """Create the item (or return the one this submission token already made).
 
-    Returns (item, created). Safe under concurrency: the unique submission token and the
-    unique customer e-mail make a racing duplicate fail and be retried as a lookup.
+    With `links` (the public form), a confirmation mail with the tracking link is written to
+    the outbox in the same transaction as the item. Returns (item, created). Safe under
+    concurrency: the unique submission token and the unique customer e-mail make a racing
+    duplicate fail and be retried as a lookup.
     """
     if submission.submission_token:
         existing = await FeedbackItem.get_or_none(submission_token=submission.submission_token)
@@ -161,7 +165,7 @@ async def submit_feedback(
     for _attempt in range(4):
         try:
             item = await _create_item(
-                submission, labels, now, channel, language, logged_by, new_customer_segment
+                submission, labels, now, channel, language, logged_by, new_customer_segment, links
             )
             break
         except IntegrityError as exc:
@@ -222,6 +226,7 @@ async def _create_item(
     language: str,
     logged_by: Any,
     new_customer_segment: str,
+    links: CustomerLinks | None = None,
 ) -> FeedbackItem:
     # Outside the transaction: every transaction below starts with a write, which on SQLite
     # takes the write lock up front instead of failing when another process wrote between
@@ -264,6 +269,8 @@ async def _create_item(
             sentiment_scorer=scorer,
             created_at=now,
         )
+        if links is not None:
+            await queue_confirmation(item, customer, links, now=now)
         detail = f"received via {channel.value}"
         if logged_by is not None:
             detail += f", logged by {logged_by.name}"

@@ -394,3 +394,49 @@ class RetrainState(Model):
 
     class Meta:
         table = "retrain_state"
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMail(Model):
+    """An e-mail to a customer, written with the action that causes it and sent afterwards.
+
+    Rows are added in the same transaction as the reply, resolution or submission, so a crash
+    never loses one or sends one for an action that was rolled back. Senders (every app
+    process, `portal send-mail`) claim a row with a conditional UPDATE on the claim columns
+    before sending it, so two processes never send the same mail.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=24)  # confirmation, staff_reply, resolution
+    item: fields.ForeignKeyNullableRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="mails", null=True, on_delete=fields.SET_NULL
+    )
+    to_address = fields.CharField(max_length=254)
+    to_name = fields.CharField(max_length=120, default="")
+    subject = fields.CharField(max_length=255)
+    body_text = fields.TextField()
+    body_html = fields.TextField(null=True)
+    language = fields.CharField(max_length=16, default="en")
+    status = fields.CharEnumField(MailStatus, max_length=16, default=MailStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    last_error = fields.CharField(max_length=500, default="")
+    next_attempt_at = fields.DatetimeField()
+    last_attempt_at = fields.DatetimeField(null=True)
+    # Claim columns: who is sending it and until when the claim holds (a crashed sender's
+    # claim expires and the mail is tried again).
+    claimed_by = fields.CharField(max_length=80, null=True)
+    claimed_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox_mail"
+        indexes = (("status", "next_attempt_at"), ("status", "last_attempt_at"))
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_address} ({self.status})"

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from feedback import audit
 from feedback.conversation import add_staff_reply, change_status
+from feedback.customer_mail import CustomerLinks, queue_resolution
 from feedback.duplicates import possible_duplicates
 from feedback.followups import default_follow_up_days, schedule_follow_up
 from feedback.models import (
@@ -304,12 +305,18 @@ def default_resolution_values(
 
 
 async def resolve_item(
-    item: FeedbackItem, staff: Any, data: ResolutionInput, now: datetime
+    item: FeedbackItem,
+    staff: Any,
+    data: ResolutionInput,
+    now: datetime,
+    links: CustomerLinks | None = None,
 ) -> Resolution:
     """Post the rep's message, record the resolution, resolve the item, maybe schedule a follow-up.
 
-    All or nothing. The item's version is claimed first, so two reps resolving at once
-    give one resolution (the second gets ResolutionError).
+    With `links`, the customer is mailed the outcome, the message and the link to rate the
+    answer (one mail, not a reply mail as well), in the same transaction. All or nothing.
+    The item's version is claimed first, so two reps resolving at once give one resolution
+    (the second gets ResolutionError).
     """
     if item.status not in OPEN_STATUSES:
         raise ResolutionError(
@@ -355,6 +362,10 @@ async def resolve_item(
         if customer.owner_id == staff.id:  # type: ignore[attr-defined]
             # add_staff_reply stamps this too; kept explicit because the rule belongs here.
             await Customer.filter(id=customer.id).update(last_owner_contact_at=now)
+        if links is not None:
+            await queue_resolution(
+                item, customer, OUTCOME_WORDS[data.outcome], data.message, links, now=now
+            )
         if data.follow_up_days:
             await schedule_follow_up(
                 item,

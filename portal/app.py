@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 
 from feedback import model_store
+from feedback.outbox import MailServer, send_due
 from feedback.retraining import holder_name, retrain_if_due, sync_pointer
 from feedback.sentiment import current_scorer
 from portal.errors import exception_handlers
@@ -27,6 +28,7 @@ from triage.escalation import sweep
 
 log = logging.getLogger("portal.sweeper")
 learning_log = logging.getLogger("portal.learning")
+mail_log = logging.getLogger("portal.mail")
 
 
 async def run_sweeper(settings: Settings) -> None:
@@ -68,6 +70,35 @@ async def run_retrainer(settings: Settings) -> None:
             learning_log.exception("automatic retraining failed")
 
 
+async def run_mail_sender(settings: Settings, wakeup: asyncio.Event) -> None:
+    """Send the outbox every `mail_send_seconds`, or at once when a handler wakes it.
+
+    Every app process runs one; claims on the outbox rows keep each mail sent once.
+    """
+    from portal.clock import utcnow
+
+    server = MailServer.from_settings(settings)
+    holder = holder_name()
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wakeup.wait(), timeout=settings.mail_send_seconds)
+        wakeup.clear()
+        try:
+            report = await send_due(server, now=utcnow(), holder=holder)
+            if report.retrying or report.failed:
+                mail_log.warning(
+                    "mail: sent %s, will retry %s, failed %s (%s)",
+                    report.sent,
+                    report.retrying,
+                    report.failed,
+                    report.errors[-1],
+                )
+            elif report.sent:
+                mail_log.info("mail: sent %s", report.sent)
+        except Exception:  # keep sending: a database hiccup must not stop customer mail
+            mail_log.exception("sending mail failed")
+
+
 async def _warm_up_scorer(settings: Settings) -> None:
     """Load the active learned model before the first submission needs it."""
     try:
@@ -95,6 +126,15 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 asyncio.create_task(run_sweeper(settings)),
                 asyncio.create_task(run_retrainer(settings)),
             ]
+            if settings.mail_configured:
+                background.append(
+                    asyncio.create_task(run_mail_sender(settings, app.state.mail_wakeup))
+                )
+            else:
+                mail_log.warning(
+                    "mail is not configured (PORTAL_SMTP_HOST is empty): mails to customers "
+                    "wait in the outbox until it is"
+                )
             try:
                 yield
             finally:
@@ -129,4 +169,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.state.settings = settings
     app.state.signer = Signer(str(settings.secret_key))
     app.state.templates = build_templates()
+    app.state.mail_wakeup = asyncio.Event()
     return app

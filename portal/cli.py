@@ -137,6 +137,41 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_mail(args: argparse.Namespace) -> int:
+    """Send the outbox's due mails once (the app's sender does this every few seconds)."""
+    from feedback.models import MailStatus, OutboxMail
+    from feedback.outbox import MailServer, send_due
+    from feedback.retraining import holder_name
+    from portal.clock import utcnow
+
+    settings = load_settings()
+    server = MailServer.from_settings(settings)
+
+    async def work() -> tuple[int, int, int, int]:
+        sent = retrying = failed = 0
+        while True:  # batch after batch until nothing due is left
+            report = await send_due(server, now=utcnow(), holder=holder_name())
+            sent, retrying, failed = (
+                sent + report.sent,
+                retrying + report.retrying,
+                failed + report.failed,
+            )
+            if not (report.sent or report.retrying or report.failed):
+                break
+        waiting = await OutboxMail.filter(status=MailStatus.PENDING).count()
+        return sent, retrying, failed, waiting
+
+    sent, retrying, failed, waiting = asyncio.run(_with_db(settings, work))
+    if server is None:
+        print(
+            f"mail is not configured (PORTAL_SMTP_HOST is empty): {waiting} mail(s) waiting",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"sent {sent}, will retry {retrying}, failed {failed}, still waiting {waiting}")
+    return 0 if not (retrying or failed) else 1
+
+
 def cmd_recompute(args: argparse.Namespace) -> int:
     """Recompute every open item's due times from its audit trail (after a policy change)."""
     from feedback.models import OPEN_STATUSES, FeedbackItem
@@ -202,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     sub.add_parser("sweep", help="one sweeper pass (warn, escalate)").set_defaults(func=cmd_sweep)
+    sub.add_parser("send-mail", help="send the due mails of the outbox once").set_defaults(
+        func=cmd_send_mail
+    )
     sub.add_parser(
         "recompute-targets", help="recompute due times of open items from their audit trails"
     ).set_defaults(func=cmd_recompute)

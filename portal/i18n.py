@@ -8,7 +8,9 @@ extension and Python code (`gettext`) both see the request's language.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -39,6 +41,20 @@ def translations_for(language: str) -> NullTranslations:
 
 def current_language() -> str:
     return _current_language.get()
+
+
+@contextlib.contextmanager
+def use_language(language: str) -> Iterator[str]:
+    """Translate in `language` (a shipped one, else the default) inside the block.
+
+    For text made outside a request in the reader's language: e-mail to a customer.
+    """
+    chosen = normalise_language(language) or DEFAULT_LANGUAGE
+    token = _current_language.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _current_language.reset(token)
 
 
 def gettext(message: str) -> str:

@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from portal.handlers import manage
+from portal.handlers import mail, manage
 
 POST = ["POST"]
 
@@ -75,4 +75,7 @@ routes: list[Route] = [
     Route("/manage/targets", manage.targets, name="manage_targets"),
     Route("/manage/targets", manage.target_save, methods=POST, name="manage_target_save"),
     Route("/manage/targets/reset", manage.target_reset, methods=POST, name="manage_target_reset"),
+    # E-mail to customers (the outbox)
+    Route("/manage/mail", mail.mail, name="manage_mail"),
+    Route("/manage/mail/retry", mail.mail_retry, methods=POST, name="manage_mail_retry"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 
 from starlette.config import Config
@@ -31,6 +32,21 @@ def _read_secret(config: Config, name: str, var_dir: Path) -> Secret:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return Secret(key_file.read_text().strip())
+
+
+def _optional_secret(config: Config, name: str) -> Secret:
+    """`NAME`, else the contents of `NAME_FILE`, else empty (for optional credentials)."""
+    value = config(name, default="")
+    if not value and (path := config(f"{name}_FILE", default="")):
+        value = Path(path).read_text().strip()
+    return Secret(value)
+
+
+def _header_value(name: str, value: str) -> str:
+    """A value that goes into a mail header: refuse line breaks and other control characters."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError(f"{name} must not contain line breaks or control characters")
+    return value.strip()
 
 
 def _day_map(value: str) -> dict[str, int]:
@@ -78,10 +94,23 @@ class Settings:
     # (0 turns automatic retraining off); the app checks every `retrain_check_seconds`.
     retrain_after: int = 50
     retrain_check_seconds: int = 300
+    # E-mail to customers (feedback.outbox). No SMTP host: mail is not configured, and mails
+    # wait in the outbox until it is.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: Secret = field(default_factory=lambda: Secret(""))
+    smtp_starttls: bool = True
+    mail_from: str = ""
+    mail_send_seconds: int = 10
 
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def is_sqlite(self) -> bool:
@@ -157,6 +186,13 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "at_risk_no_contact_days": config("PORTAL_AT_RISK_NO_CONTACT_DAYS", cast=int, default=90),
         "retrain_after": config("PORTAL_RETRAIN_AFTER", cast=int, default=50),
         "retrain_check_seconds": config("PORTAL_RETRAIN_CHECK_SECONDS", cast=int, default=300),
+        "smtp_host": _header_value("PORTAL_SMTP_HOST", config("PORTAL_SMTP_HOST", default="")),
+        "smtp_port": config("PORTAL_SMTP_PORT", cast=int, default=587),
+        "smtp_username": config("PORTAL_SMTP_USERNAME", default=""),
+        "smtp_password": _optional_secret(config, "PORTAL_SMTP_PASSWORD"),
+        "smtp_starttls": config("PORTAL_SMTP_STARTTLS", cast=bool, default=True),
+        "mail_from": _header_value("PORTAL_MAIL_FROM", config("PORTAL_MAIL_FROM", default="")),
+        "mail_send_seconds": config("PORTAL_MAIL_SEND_SECONDS", cast=int, default=10),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -167,4 +203,11 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         raise ValueError("PORTAL_CATEGORIES and PORTAL_SEGMENTS need at least one value")
     if settings.retrain_after < 0 or settings.retrain_check_seconds < 1:
         raise ValueError("PORTAL_RETRAIN_AFTER must be >= 0, PORTAL_RETRAIN_CHECK_SECONDS >= 1")
+    if settings.smtp_host and "@" not in parseaddr(settings.mail_from)[1]:
+        raise ValueError(
+            "PORTAL_MAIL_FROM must be an address like 'Customer care <care@example.com>' "
+            "when PORTAL_SMTP_HOST is set"
+        )
+    if not 0 < settings.smtp_port < 65536 or settings.mail_send_seconds < 1:
+        raise ValueError("PORTAL_SMTP_PORT must be 1-65535, PORTAL_MAIL_SEND_SECONDS >= 1")
     return settings

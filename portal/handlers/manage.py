@@ -25,6 +25,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from feedback.models import MailStatus, OutboxMail
 from portal.auth import MIN_PASSWORD_LENGTH, create_staff, require_role
 from portal.errors import error_page
 from portal.models import Role, StaffUser
@@ -124,6 +125,8 @@ async def overview(request: Request) -> Response:
             "counts": counts,
             "default_team": await Team.filter(is_default=True).first(),
             "default_calendar": await BusinessHours.filter(is_default=True).first(),
+            "mail_configured": request.app.state.settings.mail_configured,
+            "mail_failed": await OutboxMail.filter(status=MailStatus.FAILED).count(),
         },
     )
 

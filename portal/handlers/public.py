@@ -16,6 +16,7 @@ from feedback.conversation import (
     reply_refusal,
     reply_window_ends,
 )
+from feedback.customer_mail import CustomerLinks
 from feedback.intake import LIMITS, new_submission_token, submit_feedback, validate_submission
 from feedback.models import FeedbackItem, Kind, Message, Status, SurveyResponse
 from feedback.resolution import (
@@ -52,6 +53,18 @@ def tracking_token(request: Request, item: FeedbackItem) -> str:
 def tracking_url(request: Request, item: FeedbackItem) -> str:
     path = request.app.url_path_for("tracking", token=tracking_token(request, item))
     return f"{request.app.state.settings.base_url}{path}"
+
+
+def customer_links(request: Request) -> CustomerLinks:
+    """Absolute links (PORTAL_BASE_URL) that mails to customers carry."""
+    return CustomerLinks(tracking=lambda item: tracking_url(request, item))
+
+
+def wake_mail_sender(request: Request) -> None:
+    """Send new mail now rather than at the sender's next round (it runs in the lifespan)."""
+    wakeup = getattr(request.app.state, "mail_wakeup", None)
+    if wakeup is not None:
+        wakeup.set()
 
 
 async def item_from_token(request: Request, token: str) -> FeedbackItem:
@@ -142,10 +155,15 @@ async def submit(request: Request) -> Response:
     if submission is None:
         return _form_page(request, values, errors, status=422)
     item, created = await submit_feedback(
-        submission, now=now, language=current_language(), new_customer_segment=settings.segments[-1]
+        submission,
+        now=now,
+        language=current_language(),
+        new_customer_segment=settings.segments[-1],
+        links=customer_links(request),
     )
     if created:
         await throttle.hit("submit", address, now)
+        wake_mail_sender(request)
     return RedirectResponse(
         request.url_for("thanks", token=tracking_token(request, item)), status_code=303
     )

@@ -115,12 +115,13 @@ async def resolve_submit(request: Request) -> Response:
     if data is None:
         return await _resolve_form(request, item, values=values, errors=errors, status=422)
     try:
-        await resolve_item(item, user, data, utcnow())
+        await resolve_item(item, user, data, utcnow(), links=public.customer_links(request))
     except ResolutionError as exc:
         item, _ = await get_item_for_user(user, item.id)
         return await _resolve_form(
             request, item, values=values, errors={"form": str(exc)}, status=409
         )
+    public.wake_mail_sender(request)
     return _navigate(request, str(request.url_for("staff_item", item_id=item.id)) + "#resolutions")
 
 

@@ -24,6 +24,7 @@ from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
+from portal.handlers import public
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render
@@ -268,9 +269,18 @@ async def item_reply(request: Request) -> Response:
     body = str(form.get("body") or "")
     internal = form.get("internal") == "on"
     try:
-        await add_staff_reply(item, user, body, now=utcnow(), internal=internal)
+        await add_staff_reply(
+            item,
+            user,
+            body,
+            now=utcnow(),
+            internal=internal,
+            links=public.customer_links(request),
+        )
     except ConversationError as exc:
         return await _item_page(request, item, reply_error=str(exc), reply_text=body, status=422)
+    if not internal:
+        public.wake_mail_sender(request)
     return RedirectResponse(
         str(request.url_for("staff_item", item_id=item.id)) + "#conversation", status_code=303
     )

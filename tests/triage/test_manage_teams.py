@@ -67,6 +67,7 @@ async def test_it_links_every_section_from_the_overview(client, manager) -> None
         "/manage/rules",
         "/manage/calendars",
         "/manage/targets",
+        "/manage/mail",
     }
     assert page.find(id="no-default-team") is not None
 
