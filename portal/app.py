@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,14 +32,18 @@ learning_log = logging.getLogger("portal.learning")
 mail_log = logging.getLogger("portal.mail")
 
 
-async def run_sweeper(settings: Settings) -> None:
-    """Warn and escalate in the background. Every app process runs one; claims keep it safe."""
+async def run_sweeper(settings: Settings, state: Any) -> None:
+    """Warn and escalate in the background. Every app process runs one; claims keep it safe.
+
+    Each finished pass is stamped on ``state.last_sweep_at`` (``GET /healthz`` reads it).
+    """
     from portal.clock import utcnow
 
     while True:
         await asyncio.sleep(settings.sweep_interval_seconds)
         try:
             report = await sweep(utcnow(), settings.default_timezone)
+            state.last_sweep_at = utcnow()
             if report.warned or report.escalated:
                 log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)
         except Exception:  # keep sweeping: one bad item must not stop escalations
@@ -122,8 +127,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         async with RegisterTortoise(app, config=settings.tortoise_config()):
             await ensure_defaults(settings.default_timezone)
             await _warm_up_scorer(settings)
+            from portal.clock import utcnow
+
+            app.state.background_since = utcnow()
             background = [
-                asyncio.create_task(run_sweeper(settings)),
+                asyncio.create_task(run_sweeper(settings, app.state)),
                 asyncio.create_task(run_retrainer(settings)),
             ]
             if settings.mail_configured:

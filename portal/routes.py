@@ -3,7 +3,7 @@
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.handlers import public, staff
+from portal.handlers import health, public, staff
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
 from portal.routes_learning import routes as learning_routes
@@ -57,5 +57,7 @@ routes = [
     *resolution_routes,
     *learning_routes,
     *manage_routes,
+    # Monitoring (no sign-in, no customer data)
+    Route("/healthz", health.healthz, name="healthz"),
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]
