@@ -8,15 +8,20 @@ tests are skipped when that binary is missing.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +81,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "SECRET_KEY": "browser-test-secret-key",
         "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
+        # Every test submits from 127.0.0.1: keep the per-address limit out of the way.
+        "PORTAL_SUBMISSIONS_PER_HOUR": "1000",
     }
     run = {"env": env, "cwd": PROJECT_ROOT, "check": True, "capture_output": True, "timeout": 120}
     subprocess.run([str(PORTAL), "migrate"], **run)
@@ -110,29 +117,78 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait()
 
 
-@pytest.fixture
-def browser_page(live_server: LiveServer):
-    """A fresh Chromium page; console errors (CSP violations included) are collected."""
+@pytest.fixture(scope="session")
+def browser(live_server: LiveServer) -> Iterator[Browser]:
+    """One Chromium for the whole session; each test gets its own context (fresh cookies)."""
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            context = browser.new_context(locale="en-GB", timezone_id="UTC")
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            page.console_errors = []  # type: ignore[attr-defined]
-
-            def on_console(message) -> None:  # type: ignore[no-untyped-def]
-                url = (message.location or {}).get("url", "")
-                if message.type == "error" and not url.endswith("/favicon.ico"):
-                    page.console_errors.append(f"{message.text} ({url})")  # type: ignore[attr-defined]
-
-            page.on("console", on_console)
-            yield page
-            context.close()
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def new_page(browser: Browser, **context_options: Any) -> Page:
+    """A page in a new context; console errors (CSP violations included) are collected.
+
+    Close it with `page.context.close()`.
+    """
+    options = {"locale": "en-GB", "timezone_id": "UTC", **context_options}
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []  # type: ignore[attr-defined]
+
+    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+        url = (message.location or {}).get("url", "")
+        if message.type == "error" and not url.endswith("/favicon.ico"):
+            page.console_errors.append(f"{message.text} ({url})")  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    return page
+
+
+@pytest.fixture
+def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Make pages in new contexts (`java_script_enabled=False`, a phone viewport …)."""
+    pages: list[Page] = []
+
+    def make(**context_options: Any) -> Page:
+        pages.append(new_page(browser, **context_options))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def browser_page(make_page: Callable[..., Page]) -> Page:
+    """A fresh Chromium page (desktop, JavaScript on)."""
+    return make_page()
+
+
+def sign_in(page: Page, base: str, email: str, password: str = STAFF_PASSWORD) -> None:
+    page.goto(f"{base}/staff/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/board"))
+
+
+def send_feedback(page: Page, base: str, subject: str, message: str, **fields: str) -> str:
+    """Send a complaint on the public form; returns the private tracking link."""
+    page.goto(f"{base}/feedback/new")
+    page.check(f"input[name=kind][value={fields.get('kind', 'complaint')}]")
+    page.select_option("#category", fields.get("category", "Delivery"))
+    page.fill("#name", fields.get("name", "Jo Park"))
+    page.fill("#email", fields.get("email", "jo.park@example.com"))
+    page.fill("#subject", subject)
+    page.fill("#message", message)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(re.compile(r"/feedback/thanks/"))
+    return page.get_attribute("#tracking-link", "href") or ""
