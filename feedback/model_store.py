@@ -179,6 +179,9 @@ class ModelStore:
         self._pointer_key: tuple[int, int, int] | None = None
         self._checked_at = float("-inf")
         self._loading: threading.Thread | None = None
+        # Why the active model could not be loaded (a file from an older model format or
+        # scikit-learn version, a missing file); None when it loaded or there is none.
+        self.problem: str | None = None
 
     @property
     def version(self) -> str | None:
@@ -200,6 +203,7 @@ class ModelStore:
             if key is None:
                 with self._lock:
                     self._scorer, self._version, self._pointer_key = None, None, None
+                    self.problem = None
             elif wait:
                 self._load(key)
             else:
@@ -214,12 +218,14 @@ class ModelStore:
             self._scorer, self._version = scorer, pointer.version
             self._pointer_key = self._stat_pointer()
             self._checked_at = time.monotonic()
+            self.problem = None
 
     def forget(self) -> None:
         """Drop the cached model (the next call looks at the pointer again)."""
         with self._lock:
             self._scorer, self._version, self._pointer_key = None, None, None
             self._checked_at = float("-inf")
+            self.problem = None
 
     def _stat_pointer(self) -> tuple[int, int, int] | None:
         try:
@@ -247,13 +253,16 @@ class ModelStore:
             else:
                 scorer, version = load_model(self.var_dir, pointer), pointer.version
         except (OSError, ValueError, KeyError) as exc:
-            # Keep scoring with what we have; try again only when the pointer changes.
+            # Keep scoring with what we have; try again only when the pointer changes. The
+            # retrainer sees the problem and trains a replacement (feedback.retraining).
             log.warning("cannot load the active sentiment model: %s", exc)
             with self._lock:
                 self._pointer_key = key
+                self.problem = str(exc)
             return
         with self._lock:
             self._scorer, self._version, self._pointer_key = scorer, version, key
+            self.problem = None
         if version is not None:
             log.info("sentiment scoring now uses learned/%s", version)
 
@@ -279,6 +288,11 @@ def current_scorer(var_dir: Path | None = None, *, wait: bool = False) -> Scorer
             return get_scorer(None)
         var_dir = _installation.var_dir
     return store_for(var_dir).current(wait=wait)
+
+
+def load_problem(var_dir: Path) -> str | None:
+    """Why this process cannot use the installation's active model, or None."""
+    return store_for(var_dir).problem
 
 
 def describe(scorer: Any) -> str:

@@ -173,6 +173,10 @@ async def _train_and_store(var_dir: Path, *, now: datetime, seed: int) -> Retrai
         scorer = CompiledModel(model, category_labels=labels)
         await activate(row, var_dir, now=now, scorer=scorer)
         activated = True
+    elif model_store.load_problem(var_dir) is not None:
+        # The active model cannot be loaded and its replacement is not good enough: say so
+        # in the database (the rules score), instead of naming a model nobody can use.
+        await deactivate_all(var_dir)
     await prune_model_files(var_dir)
     verdict = (
         "in use"
@@ -201,6 +205,13 @@ async def activate(
     await asyncio.to_thread(model_store.write_pointer, var_dir, pointer)
     if scorer is not None:
         model_store.store_for(var_dir).install(scorer, pointer)
+
+
+async def deactivate_all(var_dir: Path) -> None:
+    """No learned model in use: the cold-start scorer scores (database, pointer, cache)."""
+    await ScorerModel.filter(is_active=True).update(is_active=False)
+    await asyncio.to_thread(model_store.clear_pointer, var_dir)
+    model_store.store_for(var_dir).forget()
 
 
 async def prune_model_files(var_dir: Path, keep: int = KEEP_MODEL_FILES) -> list[str]:
@@ -251,8 +262,14 @@ async def new_labels_since_last_attempt() -> int:
 async def retrain_if_due(
     var_dir: Path, *, threshold: int, now: datetime, holder: str
 ) -> RetrainResult | None:
-    """Retrain when at least ``threshold`` examples were labelled since the last attempt."""
-    if threshold <= 0 or await new_labels_since_last_attempt() < threshold:
+    """Retrain when at least ``threshold`` examples were labelled since the last attempt,
+    or at once when the active model cannot be used (written by an older version of the
+    model format or of scikit-learn: after an upgrade the rules would otherwise score until
+    enough new labels arrived)."""
+    if threshold <= 0:
+        return None
+    unusable = model_store.load_problem(var_dir) is not None
+    if not unusable and await new_labels_since_last_attempt() < threshold:
         return None
     if await retraining_since(now) is not None:
         return None

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from tortoise.functions import Count
 
+from feedback import model_store
 from feedback.models import ScorerModel, TrainingExample
 from feedback.retraining import (
     holder_name,
@@ -68,7 +69,9 @@ async def scoring(request: Request) -> Response:
     """The page; for htmx (its own polling while a retraining runs) the status part alone."""
     await require_role(request, Role.MANAGER)
     context = await _context()
-    context["retrain_after"] = request.app.state.settings.retrain_after
+    settings = request.app.state.settings
+    context["retrain_after"] = settings.retrain_after
+    context["load_problem"] = model_store.load_problem(settings.var_dir)
     notice = request.session.pop(NOTICE_KEY, "")
     return render(request, PAGE, {**context, "notice": notice}, fragment=STATUS_FRAGMENT)
 

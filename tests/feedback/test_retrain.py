@@ -254,3 +254,61 @@ async def test_an_agent_cannot_see_or_start_retraining(installation, client, age
     response = await client.post("/manage/scoring/retrain", data={"csrf_token": token})
     assert response.status_code == 403
     assert await RetrainState.all().count() == 0
+
+
+# -- after an upgrade: the active model's file is of an older format ---------------------------
+
+
+async def _install_unusable_model(settings, model) -> ScorerModel:
+    """An active model whose file this version cannot load, as after an upgrade."""
+    import joblib
+
+    row = await install_model(settings, model)
+    path = model_store.model_path(settings.var_dir, row.path)
+    joblib.dump({"format": 1, "model": model}, path)  # what an older version wrote
+    model_store.store_for(settings.var_dir).forget()  # a freshly started process
+    assert current_scorer(settings.var_dir, wait=True).name == get_scorer(None).name
+    assert "format" in model_store.load_problem(settings.var_dir)
+    return row
+
+
+async def test_it_retrains_at_once_when_the_active_model_cannot_be_used(
+    installation, trained_model
+) -> None:
+    old = await _install_unusable_model(installation, trained_model)
+    await _add_examples(make_history(), at=_now() - timedelta(days=1))
+    await RetrainState.create(id=1, last_attempt_at=_now() - timedelta(hours=1))  # no new labels
+
+    result = await retrain_if_due(installation.var_dir, threshold=50, now=_now(), holder="w")
+
+    assert result is not None and result.activated
+    assert result.report.version != old.version
+    assert current_scorer(installation.var_dir).version == result.report.version
+    assert model_store.load_problem(installation.var_dir) is None
+    assert await retrain_if_due(installation.var_dir, threshold=50, now=_now(), holder="w") is None
+
+
+async def test_it_stops_naming_an_unusable_model_when_no_replacement_is_good_enough(
+    installation, trained_model
+) -> None:
+    await _install_unusable_model(installation, trained_model)
+    rules = get_scorer(None)
+    await _add_examples(
+        [{**row, "sentiment": rules.score(row["text"]).label} for row in make_history()]
+    )
+    result = await retrain_if_due(installation.var_dir, threshold=50, now=_now(), holder="w")
+    assert result is not None and not result.activated
+    assert await ScorerModel.filter(is_active=True).count() == 0
+    assert model_store.read_pointer(installation.var_dir) is None
+    assert model_store.load_problem(installation.var_dir) is None  # no loop of retrainings
+
+
+async def test_the_scoring_page_says_the_active_model_cannot_be_used(
+    installation, client, manager, trained_model
+) -> None:
+    row = await _install_unusable_model(installation, trained_model)
+    await sign_in(client, manager)
+    page = soup((await client.get("/manage/scoring")).text)
+    problem = page.select_one("#model-problem")
+    assert problem is not None and problem.get("role") == "alert"
+    assert row.version in problem.text and "built-in rules" in problem.text
