@@ -117,9 +117,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(live_server: LiveServer) -> Iterator[Browser]:
-    """One Chromium for the whole session; each test gets its own context (fresh cookies)."""
+    """One Chromium per test file; each test gets its own context (fresh cookies).
+
+    Not one per session: Playwright's sync API keeps an event loop running in the main
+    thread while it is started, and the async tests that run after the browser files need
+    that thread's loop free (pytest-asyncio fails them with "Runner.run() cannot be called
+    from a running event loop").
+    """
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 
