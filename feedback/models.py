@@ -412,7 +412,9 @@ class OutboxMail(Model):
     """
 
     id = fields.BigIntField(primary_key=True)
-    kind = fields.CharField(max_length=24)  # confirmation, staff_reply, resolution
+    # confirmation, staff_reply, resolution (customers), staff_warning, staff_escalation,
+    # staff_channel (staff: triage.staff_mail)
+    kind = fields.CharField(max_length=24)
     item: fields.ForeignKeyNullableRelation[FeedbackItem] = fields.ForeignKeyField(
         "models.FeedbackItem", related_name="mails", null=True, on_delete=fields.SET_NULL
     )

@@ -213,6 +213,7 @@ class OutboxSummary:
     retrying: int
     oldest_pending: datetime | None
     problems: list[OutboxMail]
+    by_kind: dict[str, int] = field(default_factory=dict)  # every mail, customer and staff
 
     @property
     def pending(self) -> int:
@@ -224,8 +225,9 @@ class OutboxSummary:
 
 
 async def outbox_summary(limit: int = 20) -> OutboxSummary:
-    """Counts by status and the latest mails that failed or are being retried."""
+    """Counts by status and by kind, and the latest mails that failed or are being retried."""
     rows = await OutboxMail.all().group_by("status").annotate(n=Count("id")).values("status", "n")
+    kinds = await OutboxMail.all().group_by("kind").annotate(n=Count("id")).values("kind", "n")
     counts = {status.value: 0 for status in MailStatus}
     counts.update({str(row["status"]): int(row["n"]) for row in rows})
     retrying = await OutboxMail.filter(status=MailStatus.PENDING, attempts__gt=0).count()
@@ -243,7 +245,13 @@ async def outbox_summary(limit: int = 20) -> OutboxSummary:
         .limit(limit)
         .select_related("item")
     )
-    return OutboxSummary(counts, retrying, oldest[0] if oldest else None, list(problems))
+    return OutboxSummary(
+        counts,
+        retrying,
+        oldest[0] if oldest else None,
+        list(problems),
+        {str(row["kind"]): int(row["n"]) for row in sorted(kinds, key=lambda row: row["kind"])},
+    )
 
 
 async def is_troubled() -> bool:

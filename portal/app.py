@@ -23,6 +23,7 @@ from portal.i18n import LocaleMiddleware
 from portal.routes import routes
 from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, Signer
 from portal.settings import Settings, load_settings
+from portal.staff_links import staff_mail_for
 from portal.templating import build_templates
 from triage.defaults import ensure_defaults
 from triage.escalation import sweep
@@ -39,10 +40,11 @@ async def run_sweeper(settings: Settings, state: Any) -> None:
     """
     from portal.clock import utcnow
 
+    staff_mail = staff_mail_for(settings)
     while True:
         await asyncio.sleep(settings.sweep_interval_seconds)
         try:
-            report = await sweep(utcnow(), settings.default_timezone)
+            report = await sweep(utcnow(), settings.default_timezone, staff_mail=staff_mail)
             state.last_sweep_at = utcnow()
             if report.warned or report.escalated:
                 log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)

@@ -126,10 +126,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """One sweeper pass: refresh clocks, warn before breaches, escalate breaches."""
     from portal.clock import utcnow
+    from portal.staff_links import staff_mail_for
     from triage.escalation import sweep
 
     settings = load_settings()
-    report = asyncio.run(_with_db(settings, lambda: sweep(utcnow(), settings.default_timezone)))
+    staff_mail = staff_mail_for(settings)
+    report = asyncio.run(
+        _with_db(
+            settings, lambda: sweep(utcnow(), settings.default_timezone, staff_mail=staff_mail)
+        )
+    )
     print(
         f"refreshed {report.refreshed}, warned {len(report.warned)}, "
         f"escalated {len(report.escalated)}"

@@ -257,4 +257,5 @@ async def load_history(settings: Settings, staff: list[StaffUser]) -> None:
                 now=resolved + timedelta(hours=5),
                 change_days=settings.survey_change_days,
             )
+    # In-app only: the demo's made-up history should not mail the demo accounts.
     await sweep(utcnow(), settings.default_timezone)

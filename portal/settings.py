@@ -103,6 +103,9 @@ class Settings:
     smtp_starttls: bool = True
     mail_from: str = ""
     mail_send_seconds: int = 10
+    # Mail staff the sweeper's warnings, breaches and quiet-channel alerts through the same
+    # outbox (triage.staff_mail); False = in-app notifications only.
+    staff_mail: bool = True
 
     @property
     def secure_cookies(self) -> bool:
@@ -193,6 +196,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "smtp_starttls": config("PORTAL_SMTP_STARTTLS", cast=bool, default=True),
         "mail_from": _header_value("PORTAL_MAIL_FROM", config("PORTAL_MAIL_FROM", default="")),
         "mail_send_seconds": config("PORTAL_MAIL_SEND_SECONDS", cast=int, default=10),
+        "staff_mail": config("PORTAL_STAFF_MAIL", cast=bool, default=True),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]

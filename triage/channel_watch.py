@@ -13,7 +13,8 @@ alarms. A channel counts as quiet when
   would happen by chance less than one time in a hundred (e^-5 ≈ 0.7 %).
 
 :func:`warn_managers` (run by the sweeper) tells active managers and admins once per quiet
-spell, in-app; the dashboard and the board show the same finding to managers while it lasts.
+spell, in-app and (with `PORTAL_STAFF_MAIL`) by e-mail; the dashboard and the board show
+the same finding to managers while it lasts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tortoise.transactions import in_transaction
 from feedback.models import Channel, FeedbackItem
 from portal.models import Role, StaffUser
 from triage.models import Notification, Team
+from triage.staff_mail import CHANNEL, StaffMail, queue_staff_mail
 
 WEEKS_COMPARED = 4
 MIN_QUIET = timedelta(hours=1)
@@ -72,6 +74,10 @@ class QuietChannel:
             f"last {len(self.usual_counts)} weeks brought {usual} items. Check that it works."
         )
 
+    def headline(self) -> str:
+        """A short title for a mail ("Nothing through the web form for 4 hours")."""
+        return f"Nothing through {self.name} for {_duration(self.quiet_for)}"
+
 
 def is_quiet(quiet_for: timedelta, usual_counts: tuple[int, ...]) -> bool:
     """The rule above, on numbers already counted (see the module docstring)."""
@@ -115,8 +121,10 @@ async def quiet_channels(now: datetime) -> list[QuietChannel]:
     return found
 
 
-async def warn_managers(now: datetime) -> list[QuietChannel]:
+async def warn_managers(now: datetime, staff_mail: StaffMail | None = None) -> list[QuietChannel]:
     """Notify active managers and admins of each quiet channel, once per quiet spell.
+
+    With `staff_mail` they are mailed too, in the same transaction as the notifications.
 
     A spell is known by its channel and its last item: a ``quiet_<channel>`` notification
     made after that item means the spell was already told. Several app processes may sweep at once:
@@ -152,6 +160,15 @@ async def warn_managers(now: datetime) -> list[QuietChannel]:
                     for recipient in recipients
                 ]
             )
+            if staff_mail is not None:
+                await queue_staff_mail(
+                    recipients,
+                    CHANNEL,
+                    finding.headline(),
+                    finding.describe()[:500],
+                    staff_mail.dashboard_url,
+                    now=now,
+                )
         warned.append(finding)
     return warned
 

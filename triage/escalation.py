@@ -1,7 +1,9 @@
 """The sweeper: refresh clocks that may have changed state, warn before a breach, escalate on
 one, and tell managers when a feedback channel has gone quiet. Safe when several app
 processes run it at once: every warning and escalation is claimed with a conditional UPDATE
-on the item (a claim column), so exactly one process acts.
+on the item (a claim column), so exactly one process acts. The claim, the notifications,
+their staff mails (`triage.staff_mail`, when on) and the audit event are one transaction: a
+failure undoes the claim, and the next pass tries again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from feedback import audit
 from feedback.models import FeedbackItem, Status
@@ -19,10 +22,12 @@ from triage.channel_watch import warn_managers
 from triage.models import Notification, Team
 from triage.routing import is_available
 from triage.sla import refresh_targets
+from triage.staff_mail import ESCALATION, WARNING, StaffMail, queue_staff_mail
 
 log = logging.getLogger("portal.sweeper")
 RUNNING = [Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS]
 KIND_WORDS = {"first_response": "first response", "resolution": "resolution"}
+SUBJECT_WORDS = {"first_response": "first-response", "resolution": "resolution"}
 
 
 @dataclass
@@ -59,12 +64,28 @@ async def _claim(item: FeedbackItem, column: str, kind: str) -> bool:
     return won == 1
 
 
-async def escalate(item: FeedbackItem, now: datetime) -> None:
-    """Flag (the stored breach state), notify the team's manager, apply the escalation rule."""
+async def escalate(item: FeedbackItem, now: datetime, staff_mail: StaffMail | None = None) -> None:
+    """Flag (the stored breach state), notify the team's manager, apply the escalation rule.
+
+    With `staff_mail`, the managers are mailed the notification too (in the caller's
+    transaction).
+    """
     kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
     text = f"{item.reference} breached its {kind} target: “{item.subject}”"
-    for manager_id in await _managers_for(item):
+    managers = await _managers_for(item)
+    for manager_id in managers:
         await notify(manager_id, item, "breach", text, now)
+    if staff_mail is not None:
+        words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
+        await queue_staff_mail(
+            managers,
+            ESCALATION,
+            f"{item.reference} breached its {words} target",
+            text,
+            staff_mail.item_url(item),
+            now=now,
+            item=item,
+        )
     await audit.record(item, "escalated", now=now, detail=f"{kind} target breached")
     team = await Team.get_or_none(id=item.team_id) if item.team_id else None  # type: ignore[attr-defined]
     if team is None or team.escalate_to_id is None:  # type: ignore[attr-defined]
@@ -85,8 +106,47 @@ async def escalate(item: FeedbackItem, now: datetime) -> None:
         await notify(target.id, item, "assigned", f"{item.reference} escalated to you", now)
 
 
-async def sweep(now: datetime, fallback_timezone: str = "UTC") -> SweepReport:
-    """One pass; call it periodically (the app does every `sweep_interval_seconds`)."""
+async def _warn(item: FeedbackItem, now: datetime, staff_mail: StaffMail | None) -> bool:
+    """Warn the owner (or the managers) once that the item is close to its target."""
+    async with in_transaction():
+        if not await _claim(item, "warned_for", item.next_due_kind):
+            return False
+        kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
+        text = f"{item.reference} is close to its {kind} target"
+        recipients = [item.owner_id] if item.owner_id else await _managers_for(item)  # type: ignore[attr-defined]
+        for recipient in recipients:
+            await notify(recipient, item, "warning", text, now)
+        if staff_mail is not None:
+            words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
+            await queue_staff_mail(
+                recipients,
+                WARNING,
+                f"{item.reference} is close to its {words} target",
+                text,
+                staff_mail.item_url(item),
+                now=now,
+                item=item,
+            )
+        await audit.record(item, "warning", now=now, detail=f"{kind} target at risk")
+    return True
+
+
+async def _escalate_once(item: FeedbackItem, now: datetime, staff_mail: StaffMail | None) -> bool:
+    async with in_transaction():
+        if not await _claim(item, "escalated_for", item.next_due_kind):
+            return False
+        await escalate(item, now, staff_mail)
+    return True
+
+
+async def sweep(
+    now: datetime, fallback_timezone: str = "UTC", *, staff_mail: StaffMail | None = None
+) -> SweepReport:
+    """One pass; call it periodically (the app does every `sweep_interval_seconds`).
+
+    `staff_mail` (None: in-app only) mails each warning, breach and quiet-channel
+    notification to its recipients as well.
+    """
     report = SweepReport()
     due_for_refresh = await FeedbackItem.filter(status__in=RUNNING).filter(
         Q(sla_state="ok", warn_at__lte=now) | Q(sla_state__in=["ok", "at_risk"], next_due__lt=now)
@@ -96,29 +156,13 @@ async def sweep(now: datetime, fallback_timezone: str = "UTC") -> SweepReport:
         report.refreshed += 1
 
     for item in await FeedbackItem.filter(status__in=RUNNING, sla_state="at_risk"):
-        if item.warned_for != item.next_due_kind and await _claim(
-            item, "warned_for", item.next_due_kind
-        ):
-            kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
-            recipients = [item.owner_id] if item.owner_id else await _managers_for(item)  # type: ignore[attr-defined]
-            for recipient in recipients:
-                await notify(
-                    recipient,
-                    item,
-                    "warning",
-                    f"{item.reference} is close to its {kind} target",
-                    now,
-                )
-            await audit.record(item, "warning", now=now, detail=f"{kind} target at risk")
+        if item.warned_for != item.next_due_kind and await _warn(item, now, staff_mail):
             report.warned.append(item.id)
 
     for item in await FeedbackItem.filter(status__in=RUNNING, sla_state="breached"):
-        if item.escalated_for != item.next_due_kind and await _claim(
-            item, "escalated_for", item.next_due_kind
-        ):
-            await escalate(item, now)
+        if item.escalated_for != item.next_due_kind and await _escalate_once(item, now, staff_mail):
             report.escalated.append(item.id)
 
     # A channel that went quiet is an incident too (triage/channel_watch.py).
-    report.quiet_channels = [quiet.channel for quiet in await warn_managers(now)]
+    report.quiet_channels = [quiet.channel for quiet in await warn_managers(now, staff_mail)]
     return report

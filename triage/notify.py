@@ -1,4 +1,8 @@
-"""In-app notifications to the people responsible for an item (e-mail delivery comes later)."""
+"""In-app notifications to the people responsible for an item.
+
+These stay in-app; the sweeper's warnings, breaches and quiet-channel alerts are mailed too
+(`triage.staff_mail`).
+"""
 
 from __future__ import annotations
 

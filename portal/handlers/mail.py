@@ -21,6 +21,7 @@ from portal.handlers.public import wake_mail_sender
 from portal.models import Role
 from portal.security import read_form
 from portal.templating import is_fragment_request, render
+from triage.staff_mail import KINDS as STAFF_KINDS
 
 PAGE = "manager/mail.html"
 STATUS_FRAGMENT = "manager/partials/_mail_status.html"
@@ -43,6 +44,8 @@ async def _context(request: Request, notice: str = "") -> dict[str, Any]:
         "summary": await outbox_summary(),
         "backoff_minutes": BACKOFF_MINUTES,
         "max_attempts": MAX_ATTEMPTS,
+        "staff_kinds": STAFF_KINDS,
+        "staff_mail": settings.staff_mail,
     }
 
 

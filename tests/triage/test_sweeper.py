@@ -1,4 +1,6 @@
-"""The sweeper warns before a breach and escalates on one — once, even with two processes."""
+"""The sweeper warns before a breach and escalates on one — once, even with two processes
+(and mails staff once: tests/mail/test_staff_mail.py has the rest of staff mail).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from feedback.intake import Submission, submit_feedback
-from feedback.models import Event, FeedbackItem, Kind
+from feedback.models import Event, FeedbackItem, Kind, OutboxMail
 from triage.escalation import sweep
 from triage.models import BusinessHours, Notification, RoutingRule, Team
 
@@ -126,6 +128,7 @@ async def test_it_escalates_once_with_two_sweeping_processes(db, agent, teammate
                 now.isoformat(),
                 str(start_at),
                 "3",
+                "https://portal.example",
             ],
             cwd=root,
             env=env,
@@ -139,3 +142,9 @@ async def test_it_escalates_once_with_two_sweeping_processes(db, agent, teammate
     assert await Event.filter(action="escalated").count() == len(items)
     assert await Notification.filter(kind="breach").count() == len(items)
     assert await Notification.filter(kind="warning").count() == 0  # breached, never "at risk"
+    # Each breach is mailed to the manager once, with its notification (PORTAL_STAFF_MAIL).
+    mails = await OutboxMail.filter(kind="staff_escalation").order_by("item_id")
+    assert [(mail.item_id, mail.to_address) for mail in mails] == sorted(
+        (item.id, manager.email) for item in items
+    )
+    assert await OutboxMail.exclude(kind="staff_escalation").count() == 0
