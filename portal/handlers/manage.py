@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from feedback.models import MailStatus, OutboxMail
 from portal.auth import MIN_PASSWORD_LENGTH, create_staff, require_role
+from portal.clock import utcnow
 from portal.errors import error_page
 from portal.models import Role, StaffUser
 from portal.security import read_form
@@ -48,6 +49,7 @@ from triage.settings_forms import (
     validate_team,
 )
 from triage.settings_store import save_with_single_default, set_team_members
+from triage.target_review import REVIEW_WEEKS, review_targets
 from triage.targets import DEFAULT_POLICIES
 
 NOTICE_KEY = "manage_notice"
@@ -768,12 +770,18 @@ async def _targets_page(
 ) -> Response:
     overrides = {(t.priority, t.segment): t for t in await TargetSetting.all()}
     segments = request.app.state.settings.segments
+    reviews = await review_targets(segments, utcnow())
+    rows = _target_rows(overrides, segments, posted)
+    for row in rows:
+        row["review"] = reviews[row["priority"], row["segment"]]
     return _page(
         request,
         "manager/targets.html",
         "targets",
         {
-            "rows": _target_rows(overrides, segments, posted),
+            "rows": rows,
+            "review_weeks": REVIEW_WEEKS,
+            "has_items": any(review.items for review in reviews.values()),
             "priority_rules": PRIORITY_RULES,
         },
         status_code=status_code,

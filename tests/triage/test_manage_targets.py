@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from feedback.models import Priority
+from portal.clock import utcnow
 from tests.conftest import get_csrf, sign_in
+from tests.triage.metrics_helpers import HOUR, customer, item
 from triage.models import TargetSetting
 from triage.priority import PRIORITY_RULES
 from triage.sla import policy_for_item
@@ -161,3 +165,52 @@ async def test_it_refuses_a_post_without_csrf(client, manager) -> None:
     response = await client.post("/manage/targets", data=target("high"))
     assert response.status_code == 403
     assert await TargetSetting.all().count() == 0
+
+
+async def test_it_says_so_when_no_items_came_in_yet(client, manager) -> None:
+    await sign_in(client, manager)
+    page = soup(await client.get("/manage/targets"))
+    section = page.find(id="target-review")
+    assert section.find("h2").text == "What the last 8 weeks achieved"
+    assert section.find("table") is None
+    assert "No items received in the last 8 weeks yet" in section.select_one("p.empty").text
+    assert page.select_one("#target-high-any td.achieved").text.strip() == "No items yet"
+
+
+async def test_it_shows_what_each_target_achieved_next_to_it(client, manager) -> None:
+    regular = await customer("regular")
+    now = utcnow()
+    for hours in range(1, 26):  # high: 1 h .. 25 h to first response, against 4 h
+        await item(
+            regular,
+            at=now - timedelta(days=3),
+            priority=Priority.HIGH,
+            first_response_business_seconds=hours * HOUR,
+            resolution_business_seconds=HOUR,
+        )
+    await sign_in(client, manager)
+    page = soup(await client.get("/manage/targets"))
+
+    table = page.select_one("#target-review .table-wrap table.target-review")
+    assert table.find("caption") is not None
+    groups = [th.text for th in table.select("thead th[scope=colgroup]")]
+    assert groups == ["First response", "Resolution"]
+    assert len(table.select("tbody tr")) == 4 * 4
+    row = table.find(id="review-high-any")
+    assert row.find("th", scope="row").text == "high"
+    cells = [td.text.strip() for td in row.find_all("td")]
+    assert cells[:6] == ["Any segment", "25", "4 h", "16% (4 of 25)", "13.0 h", "22.6 h"]
+    assert cells[6] == "kept 16%: p90 is 22.6 h against 4 h — either staff it or promise 24 h"
+    assert cells[7:11] == ["16 h", "100% (25 of 25)", "1.0 h", "1.0 h"]
+    assert cells[11] == "kept 100% — realistic"
+    assert "verdict-warn" in row.select("td.verdict")[0]["class"]
+    assert table.find(id="review-low-any").find_all("td")[1].text == "0"
+    assert "too few items" in table.find(id="review-low-any").select("td.verdict")[0].text
+
+    # Next to the target itself: the verdicts, linking to the figures.
+    achieved = page.select_one("#target-high-any td.achieved")
+    assert achieved.find("a")["href"] == "#review-high-any"
+    assert [li.text for li in achieved.select("li")] == [
+        "First response: " + cells[6],
+        "Resolution: kept 100% — realistic",
+    ]
