@@ -694,40 +694,6 @@ async def handling_effort(f: MetricFilters) -> Effort:
     return Effort(items=row["items"] or 0, minutes=int(row["minutes"] or 0))
 
 
-async def _resolution_figures(f: MetricFilters) -> tuple[list[RootCause], Effort]:
-    """`root_causes` and `handling_effort` together.
-
-    On PostgreSQL one pass: the root-cause query grouped by `GROUPING SETS ((root_cause),
-    ())`, whose extra row (no root cause) holds the view's distinct items and minutes. The
-    two figures read the same join of a period's items with their resolutions, which was
-    most of each query's time (1 year at 1M items: 1.1-1.2 s for both -> 0.6 s). SQLite has
-    no grouping sets, so it runs the two queries.
-    """
-    qs = (
-        resolutions_in_view(f)
-        .annotate(items=Count("item_id", distinct=True), minutes=Sum("effort_minutes"))
-        .group_by("root_cause")
-        .values("root_cause", "items", "minutes")
-    )
-    # Built the way Tortoise builds a `Subquery`, then given the grouping sets.
-    qs._choose_db_if_not_chosen()
-    db = qs._db
-    if db is None or db.capabilities.dialect != "postgres":
-        return await root_causes(f), await handling_effort(f)
-    qs._make_query()
-    sql, params = qs.query.get_parameterized_sql()
-    grouped = 'GROUP BY "root_cause"'
-    assert sql.count(grouped) == 1 and sql.startswith('SELECT "root_cause"'), sql
-    sql = sql.replace(grouped, 'GROUP BY GROUPING SETS (("root_cause"), ())')
-    total_row = 'SELECT GROUPING("root_cause") "total","root_cause"'
-    sql = sql.replace('SELECT "root_cause"', total_row, 1)
-    rows = await db.execute_query_dict(sql, params)
-    causes = [RootCause(r["root_cause"], r["items"] or 0) for r in rows if not r["total"]]
-    total = next((r for r in rows if r["total"]), {})
-    effort = Effort(items=total.get("items") or 0, minutes=int(total.get("minutes") or 0))
-    return sorted(causes, key=lambda c: (-c.items, c.root_cause)), effort
-
-
 # --------------------------------------------------------------------------- per rep
 
 
@@ -916,7 +882,6 @@ async def dashboard(f: MetricFilters, now: datetime) -> Dashboard:
     by_owner = await _counts_by_owner(f)
     totals = _sum_counts(by_owner)
     weekly = await _weekly_rows(f)
-    causes, effort = await _resolution_figures(f)
     return Dashboard(
         filters=f,
         now=now,
@@ -929,8 +894,8 @@ async def dashboard(f: MetricFilters, now: datetime) -> Dashboard:
         reopen=_reopen(totals),
         satisfaction=await satisfaction(f),
         sentiment=await sentiment_trend(f, weekly),
-        root_causes=causes,
-        effort=effort,
+        root_causes=await root_causes(f),
+        effort=await handling_effort(f),
         response_trend=await response_time_trend(f, weekly),
         reps=await compliance_by_rep(f, by_owner),
     )

@@ -295,28 +295,6 @@ async def test_it_counts_root_causes_once_per_item(db) -> None:
     assert await drilled.count() == 2
 
 
-async def test_the_dashboard_reads_root_causes_and_effort_together_with_the_same_answers(
-    db,  # noqa: ANN001
-) -> None:
-    # On PostgreSQL one grouped query with a total row; an item resolved for two causes
-    # counts once for each cause and once in the effort.
-    twice = await item(resolved_at=NOW, reopen_count=1)
-    await resolve(twice, "Delivery", effort=30, at=NOW - timedelta(days=1))
-    await resolve(twice, "Product defect", effort=15)
-    await resolve(await item(resolved_at=NOW), "Delivery", effort=45)
-    await resolve(await item(at=NOW - timedelta(days=50), resolved_at=NOW), "Delivery")
-    board = await metrics.dashboard(VIEW, NOW)
-    assert [(c.root_cause, c.items) for c in board.root_causes] == [
-        ("Delivery", 2),
-        ("Product defect", 1),
-    ]
-    assert (board.effort.items, board.effort.minutes) == (2, 90)
-    assert board.root_causes == await metrics.root_causes(VIEW)
-    assert board.effort == await metrics.handling_effort(VIEW)
-    empty = await metrics.dashboard(replace(VIEW, category="none such"), NOW)
-    assert (empty.root_causes, empty.effort.items, empty.effort.minutes) == ([], 0, 0)
-
-
 async def test_handling_effort_is_none_without_resolutions(db) -> None:
     await item()
     assert (await metrics.handling_effort(VIEW)).per_item is None
