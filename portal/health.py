@@ -75,10 +75,9 @@ async def check_health(
     health.checks["sweeper"] = sweeper
     if sweeper == "stalled":
         health.healthy = False
-    if health.checks["database"] == "ok":
+    if not mail_configured:
+        health.checks["mail"] = "not configured"
+    elif health.checks["database"] == "ok":
         failed = await OutboxMail.filter(status=MailStatus.FAILED).count()
-        if not mail_configured:
-            health.checks["mail"] = "not configured"
-        else:
-            health.checks["mail"] = f"{failed} failed" if failed else "ok"
+        health.checks["mail"] = f"{failed} failed" if failed else "ok"
     return health

@@ -22,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from feedback.models import Channel, FeedbackItem
 from portal.models import Role, StaffUser
+from triage.metrics import one_row
 from triage.models import Notification, Team
 from triage.staff_mail import CHANNEL, StaffMail, queue_staff_mail
 
@@ -91,8 +93,8 @@ def is_quiet(quiet_for: timedelta, usual_counts: tuple[int, ...]) -> bool:
 async def quiet_channels(now: datetime) -> list[QuietChannel]:
     """The channels that are quiet at ``now``, busiest usual traffic first.
 
-    At most one indexed lookup for the last item and :data:`WEEKS_COMPARED` counts per
-    channel, each a range on ``created_at``.
+    Per channel at most two queries: an indexed lookup of the last item, and one pass over
+    the earlier weeks' ``created_at`` range counting each week's window.
     """
     found: list[QuietChannel] = []
     for channel in Channel:
@@ -104,17 +106,26 @@ async def quiet_channels(now: datetime) -> list[QuietChannel]:
         )
         if last is None or now - last < MIN_QUIET:
             continue
-        counts = []
-        for week in range(1, WEEKS_COMPARED + 1):
-            shift = timedelta(weeks=week)
-            counts.append(
-                await FeedbackItem.filter(
-                    channel=channel,
-                    created_at__gt=last - shift,
-                    created_at__lte=now - shift,
-                ).count()
+        weeks = range(1, WEEKS_COMPARED + 1)
+        windows = {
+            f"week_{week}": Count(
+                "id",
+                _filter=Q(
+                    created_at__gt=last - timedelta(weeks=week),
+                    created_at__lte=now - timedelta(weeks=week),
+                ),
             )
-        usual = tuple(counts)
+            for week in weeks
+        }
+        counts = await one_row(
+            FeedbackItem.filter(
+                channel=channel,
+                created_at__gt=last - timedelta(weeks=WEEKS_COMPARED),
+                created_at__lte=now - timedelta(weeks=1),
+            ),
+            **windows,
+        )
+        usual = tuple(int(counts[f"week_{week}"] or 0) for week in weeks)
         if is_quiet(now - last, usual):
             found.append(QuietChannel(channel.value, last, now - last, usual))
     found.sort(key=lambda quiet: -quiet.usual_mean)

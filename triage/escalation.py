@@ -46,6 +46,26 @@ async def notify(
     )
 
 
+async def _tell(
+    recipients: list[int],
+    item: FeedbackItem,
+    kind: str,
+    text: str,
+    *,
+    mail_kind: str,
+    mail_subject: str,
+    now: datetime,
+    staff_mail: StaffMail | None,
+) -> None:
+    """Notify `recipients` in-app and, with `staff_mail`, by e-mail (caller's transaction)."""
+    for recipient in recipients:
+        await notify(recipient, item, kind, text, now)
+    if staff_mail is not None:
+        await queue_staff_mail(
+            recipients, mail_kind, mail_subject, text, staff_mail.item_url(item), now=now, item=item
+        )
+
+
 async def _managers_for(item: FeedbackItem) -> list[int]:
     team = await Team.get_or_none(id=item.team_id) if item.team_id else None  # type: ignore[attr-defined]
     if team is not None and team.manager_id is not None:  # type: ignore[attr-defined]
@@ -71,21 +91,17 @@ async def escalate(item: FeedbackItem, now: datetime, staff_mail: StaffMail | No
     transaction).
     """
     kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
-    text = f"{item.reference} breached its {kind} target: “{item.subject}”"
-    managers = await _managers_for(item)
-    for manager_id in managers:
-        await notify(manager_id, item, "breach", text, now)
-    if staff_mail is not None:
-        words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
-        await queue_staff_mail(
-            managers,
-            ESCALATION,
-            f"{item.reference} breached its {words} target",
-            text,
-            staff_mail.item_url(item),
-            now=now,
-            item=item,
-        )
+    words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
+    await _tell(
+        await _managers_for(item),
+        item,
+        "breach",
+        f"{item.reference} breached its {kind} target: “{item.subject}”",
+        mail_kind=ESCALATION,
+        mail_subject=f"{item.reference} breached its {words} target",
+        now=now,
+        staff_mail=staff_mail,
+    )
     await audit.record(item, "escalated", now=now, detail=f"{kind} target breached")
     team = await Team.get_or_none(id=item.team_id) if item.team_id else None  # type: ignore[attr-defined]
     if team is None or team.escalate_to_id is None:  # type: ignore[attr-defined]
@@ -112,21 +128,17 @@ async def _warn(item: FeedbackItem, now: datetime, staff_mail: StaffMail | None)
         if not await _claim(item, "warned_for", item.next_due_kind):
             return False
         kind = KIND_WORDS.get(item.next_due_kind, item.next_due_kind)
-        text = f"{item.reference} is close to its {kind} target"
-        recipients = [item.owner_id] if item.owner_id else await _managers_for(item)  # type: ignore[attr-defined]
-        for recipient in recipients:
-            await notify(recipient, item, "warning", text, now)
-        if staff_mail is not None:
-            words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
-            await queue_staff_mail(
-                recipients,
-                WARNING,
-                f"{item.reference} is close to its {words} target",
-                text,
-                staff_mail.item_url(item),
-                now=now,
-                item=item,
-            )
+        words = SUBJECT_WORDS.get(item.next_due_kind, item.next_due_kind)
+        await _tell(
+            [item.owner_id] if item.owner_id else await _managers_for(item),  # type: ignore[attr-defined]
+            item,
+            "warning",
+            f"{item.reference} is close to its {kind} target",
+            mail_kind=WARNING,
+            mail_subject=f"{item.reference} is close to its {words} target",
+            now=now,
+            staff_mail=staff_mail,
+        )
         await audit.record(item, "warning", now=now, detail=f"{kind} target at risk")
     return True
 

@@ -231,7 +231,8 @@ def resolutions_in_view(f: MetricFilters) -> QuerySet[Resolution]:
     return Resolution.filter(item_id__in=_column_of(items_in_view(f)))
 
 
-async def _one_row(qs: QuerySet[Any], **aggregates: Any) -> dict[str, Any]:
+async def one_row(qs: QuerySet[Any], **aggregates: Any) -> dict[str, Any]:
+    """The aggregates over all of `qs` as one dict (None for each when `qs` has no rows)."""
     rows = await qs.annotate(**aggregates).values(*aggregates)
     return rows[0] if rows else dict.fromkeys(aggregates)
 
@@ -260,20 +261,30 @@ async def _value_at_positions(
     return [float(v) for v in rows]
 
 
-async def percentile(qs: QuerySet[Any], column: str, fraction: float, n: int) -> float | None:
-    """The `fraction` quantile of `column` over the n non-null rows of `qs` (percentile_cont)."""
-    if n <= 0:
-        return None
+def quantile_positions(fraction: float, n: int) -> tuple[int, int, float]:
+    """The rule for every median and p90 (PostgreSQL's ``percentile_cont``): the 0-based
+    sorted indexes around ``fraction * (n - 1)`` and the weight of the upper one."""
     position = fraction * (n - 1)
     lo = min(math.floor(position + 1e-9), n - 1)
     rest = position - lo
     hi = lo + 1 if rest > 1e-9 and lo + 1 < n else lo
+    return lo, hi, rest
+
+
+def interpolate(low: float, high: float, rest: float) -> float:
+    """The value `rest` of the way from `low` to `high` (see `quantile_positions`)."""
+    return low + (high - low) * rest
+
+
+async def percentile(qs: QuerySet[Any], column: str, fraction: float, n: int) -> float | None:
+    """The `fraction` quantile of `column` over the n non-null rows of `qs` (percentile_cont)."""
+    if n <= 0:
+        return None
+    lo, hi, rest = quantile_positions(fraction, n)
     values = await _value_at_positions(qs, column, n, lo, hi)
     if not values:  # rows vanished between the count and the read
         return None
-    if hi == lo or len(values) == 1:
-        return values[0]
-    return values[0] + (values[1] - values[0]) * rest
+    return interpolate(values[0], values[-1], rest)
 
 
 # Past this many days the percentiles of a period are read in value order from the
@@ -376,7 +387,7 @@ def _promises(row: Mapping[str, Any]) -> PromisesKept:
 
 
 async def promises_kept(f: MetricFilters) -> PromisesKept:
-    return _promises(await _one_row(items_in_view(f), **_promise_counts()))
+    return _promises(await one_row(items_in_view(f), **_promise_counts()))
 
 
 BREACH_KINDS = ("first_response", "resolution", "escalated")
@@ -417,7 +428,7 @@ def _breaches(row: Mapping[str, Any]) -> Breaches:
 
 
 async def breaches(f: MetricFilters) -> Breaches:
-    return _breaches(await _one_row(items_in_view(f), **_breach_counts()))
+    return _breaches(await one_row(items_in_view(f), **_breach_counts()))
 
 
 @dataclass(frozen=True)
@@ -454,7 +465,7 @@ def _age_q(key: str, now: datetime) -> Q:
 
 async def backlog_by_age(f: MetricFilters, now: datetime) -> list[AgeBucket]:
     """Open items now, by how long ago they were received (one query)."""
-    row = await _one_row(
+    row = await one_row(
         open_items(f), **{b.key: Count("id", _filter=_age_q(b.key, now)) for b in AGE_BUCKETS}
     )
     return [replace(b, count=row[b.key] or 0) for b in AGE_BUCKETS]
@@ -485,7 +496,7 @@ def _reopen(row: Mapping[str, Any]) -> ReopenRate:
 
 
 async def reopen_rate(f: MetricFilters) -> ReopenRate:
-    return _reopen(await _one_row(items_in_view(f), **_reopen_counts()))
+    return _reopen(await one_row(items_in_view(f), **_reopen_counts()))
 
 
 # --------------------------------------------------------------------------- surveys
@@ -519,7 +530,7 @@ class Satisfaction:
 
 
 async def satisfaction(f: MetricFilters) -> Satisfaction:
-    row = await _one_row(
+    row = await one_row(
         surveys_in_view(f),
         answers=Count("id"),
         # Avg() would come back as the column's type (a small int, truncated): sum instead.
@@ -688,7 +699,7 @@ class Effort:
 
 async def handling_effort(f: MetricFilters) -> Effort:
     """Handling effort recorded on resolutions, per resolved item."""
-    row = await _one_row(
+    row = await one_row(
         resolutions_in_view(f), items=Count("item_id", distinct=True), minutes=Sum("effort_minutes")
     )
     return Effort(items=row["items"] or 0, minutes=int(row["minutes"] or 0))
@@ -712,7 +723,7 @@ def _item_counts() -> dict[str, Count]:
 
 async def _item_totals(f: MetricFilters) -> dict[str, Any]:
     """Every counting figure over the items in view in one pass (one query, many counts)."""
-    return await _one_row(items_in_view(f), **_item_counts())
+    return await one_row(items_in_view(f), **_item_counts())
 
 
 async def _counts_by_owner(f: MetricFilters) -> list[dict[str, Any]]:
@@ -801,7 +812,7 @@ async def follow_up_record(rep_id: int, f: MetricFilters, now: datetime) -> Foll
         due_at__gte=f.start_at,
         due_at__lt=min(f.end_at, now),
     )
-    row = await _one_row(
+    row = await one_row(
         qs,
         due=Count("id"),
         on_time=Count("id", _filter=Q(done_at__lte=F("due_at"))),

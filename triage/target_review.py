@@ -35,6 +35,7 @@ from typing import Any
 
 from tortoise import connections
 
+from triage.metrics import interpolate, quantile_positions
 from triage.models import TargetSetting
 from triage.priority import PRIORITIES
 from triage.settings_forms import format_hours as format_minutes_as_hours
@@ -282,16 +283,14 @@ def _neighbours_sql(scoped: str) -> str:
 
 
 def quantile(values: Mapping[int, float], n: int, fraction: Fraction) -> float | None:
-    """``percentile_cont`` from the values at the sorted indexes around ``fraction * (n-1)``."""
+    """The quantile from the values read at the sorted indexes `metrics.quantile_positions`
+    names (the SQL above picks the same ones)."""
     if n <= 0:
         return None
-    lo = fraction.numerator * (n - 1) // fraction.denominator
-    rest = float(fraction * (n - 1) - lo)
+    lo, hi, rest = quantile_positions(float(fraction), n)
     if lo not in values:
         return None
-    if rest == 0 or lo + 1 not in values:
-        return values[lo]
-    return values[lo] + (values[lo + 1] - values[lo]) * rest
+    return interpolate(values[lo], values.get(hi, values[lo]), rest)
 
 
 async def review_targets(
