@@ -51,6 +51,7 @@ def tracking_token(request: Request, item: FeedbackItem) -> str:
 
 
 def tracking_url(request: Request, item: FeedbackItem) -> str:
+    """The tracking link for mail: absolute on `PORTAL_BASE_URL`, wherever the request came."""
     path = request.app.url_path_for("tracking", token=tracking_token(request, item))
     return f"{request.app.state.settings.base_url}{path}"
 
@@ -170,11 +171,13 @@ async def submit(request: Request) -> Response:
 
 
 async def thanks(request: Request) -> Response:
-    item = await item_from_token(request, request.path_params["token"])
+    token = request.path_params["token"]
+    item = await item_from_token(request, token)
     return render(
         request,
         "feedback/thanks.html",
-        {"item": item, "tracking_url": tracking_url(request, item)},
+        # On the page: the address this customer reached us at (PORTAL_BASE_URL is for mail).
+        {"item": item, "tracking_url": str(request.url_for("tracking", token=token))},
     )
 
 

@@ -72,6 +72,16 @@ async def test_it_creates_the_item_customer_message_and_trail(client) -> None:
     assert soup(tracking).find("h1").text == "Parcel late"
 
 
+async def test_it_shows_the_tracking_link_at_the_address_the_customer_used(client) -> None:
+    # PORTAL_BASE_URL (http://127.0.0.1:8000 here) is for links in mail; a portal served
+    # elsewhere (`make run` with another PORT, a proxy) must not hand out a dead link.
+    response = await submit(client)
+    thanks = await client.get(response.headers["location"])
+    link = soup(thanks).find(id="tracking-link")["href"]
+    assert link.startswith("http://testserver/t/")
+    assert (await client.get(link)).status_code == 200
+
+
 async def test_it_puts_a_second_item_on_the_same_customer(client) -> None:
     await submit(client, email="jo.park@example.com")
     await submit(client, email="  JO.PARK@example.COM", subject="Another thing")
