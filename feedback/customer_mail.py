@@ -23,6 +23,8 @@ from portal import i18n
 from portal.i18n import N_
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+#: Outbox kinds a customer gets (and may answer by mail); staff mails never thread.
+CUSTOMER_KINDS = ("confirmation", "staff_reply", "resolution")
 SUBJECT_LIMIT = 255
 NAME_LIMIT = 120
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

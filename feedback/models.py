@@ -435,6 +435,9 @@ class OutboxMail(Model):
     claimed_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)
+    # The Message-ID it is sent with: set before the first attempt and kept for retries, so a
+    # customer's reply (In-Reply-To / References) finds its item (feedback.inbound_mail).
+    message_id = fields.CharField(max_length=255, null=True, unique=True)
 
     class Meta:
         table = "outbox_mail"
@@ -442,3 +445,45 @@ class OutboxMail(Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_address} ({self.status})"
+
+
+class InboundOutcome(StrEnum):
+    THREADED = "threaded"  # a reply, added to an existing item
+    NEW = "new"  # a new item through the same intake as the form
+    IGNORED = "ignored"  # an auto-reply or a bounce: accepted and dropped
+    REFUSED = "refused"  # malformed or too large: the sending server was told
+
+
+class InboundMail(Model):
+    """One e-mail received (feedback.inbound_mail): what became of it, never its files.
+
+    The unique Message-ID makes a second delivery of the same mail fail in the database, so
+    it is stored once however often a server hands it over. Refused mails carry no
+    Message-ID (nothing was stored for them) and are counted all the same.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    message_id = fields.CharField(max_length=255, null=True, unique=True)
+    outcome = fields.CharEnumField(InboundOutcome, max_length=16)
+    reason = fields.CharField(max_length=200, default="")
+    from_address = fields.CharField(max_length=254, default="")
+    subject = fields.CharField(max_length=200, default="")
+    size_bytes = fields.IntField(default=0)
+    attachment_count = fields.IntField(default=0)
+    attachment_names = fields.CharField(max_length=500, default="")
+    item: fields.ForeignKeyNullableRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="inbound_mails", null=True, on_delete=fields.SET_NULL
+    )
+    # The conversation message it became (`message_id` is the mail's Message-ID header).
+    added_message: fields.ForeignKeyNullableRelation[Message] = fields.ForeignKeyField(
+        "models.Message", related_name="inbound_mails", null=True, on_delete=fields.SET_NULL
+    )
+    received_at = fields.DatetimeField()
+    received_on = fields.DateField()  # the UTC day, so /manage/mail groups in the database
+
+    class Meta:
+        table = "inbound_mail"
+        indexes = (("received_on", "outcome"), ("received_at",))
+
+    def __str__(self) -> str:
+        return f"{self.outcome} mail from {self.from_address}"

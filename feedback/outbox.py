@@ -6,6 +6,12 @@ send the same mail; a claim that outlives a crashed sender expires after `CLAIM_
 A failed attempt is retried after 1, 5, 15, 60 and 240 minutes, then the mail is marked
 failed (at once for a permanent 5xx refusal of that mail) and shown on /manage/mail, where
 "retry now" puts it back. Without an SMTP host nothing is claimed: mails stay pending.
+
+Each mail gets its Message-ID before its first attempt and keeps it for retries (stored on
+the row, so a customer's reply finds its item by In-Reply-To). With an inbound address
+(PORTAL_MAIL_IN_ADDRESS) a customer mail also carries a Reply-To with the item's signed
+token (`feedback.reply_address`), and automatic mails say so (`Auto-Submitted`, RFC 3834),
+so an out-of-office does not answer them.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import aiosmtplib
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
-from feedback.customer_mail import NAME_LIMIT, header_text, is_mail_address
+from feedback.customer_mail import CUSTOMER_KINDS, NAME_LIMIT, header_text, is_mail_address
 from feedback.models import MailStatus, OutboxMail
+from feedback.reply_address import ReplyAddress
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
@@ -47,12 +54,18 @@ class MailServer:
     password: str = ""
     starttls: bool = True
     timeout: float = SMTP_TIMEOUT_SECONDS
+    reply_address: ReplyAddress | None = None  # inbound mail configured: Reply-To per item
 
     @classmethod
     def from_settings(cls, settings: Any) -> MailServer | None:
         """None when mail is not configured (no SMTP host)."""
         if not settings.mail_configured:
             return None
+        reply_address = None
+        if settings.mail_in_address:
+            from portal.security import Signer  # the portal's one signing helper
+
+            reply_address = ReplyAddress(settings.mail_in_address, Signer(str(settings.secret_key)))
         return cls(
             host=settings.smtp_host,
             port=settings.smtp_port,
@@ -60,6 +73,7 @@ class MailServer:
             username=settings.smtp_username,
             password=str(settings.smtp_password),
             starttls=settings.smtp_starttls,
+            reply_address=reply_address,
         )
 
 
@@ -77,7 +91,22 @@ def _due(now: datetime) -> Q:
     )
 
 
-def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+def new_message_id(mail: OutboxMail, sender: str) -> str:
+    domain = parseaddr(header_text(sender))[1].rpartition("@")[2] or "feedback-portal.invalid"
+    return make_msgid(idstring=f"outbox.{mail.id}", domain=header_text(domain, 200))
+
+
+async def _ensure_message_id(mail: OutboxMail, sender: str) -> None:
+    """Give the mail its Message-ID once, before the first attempt (retries reuse it)."""
+    if mail.message_id:
+        return
+    mail.message_id = new_message_id(mail, sender)
+    await OutboxMail.filter(id=mail.id, message_id__isnull=True).update(message_id=mail.message_id)
+
+
+def build_message(
+    mail: OutboxMail, sender: str, reply_address: ReplyAddress | None = None
+) -> EmailMessage:
     """The MIME message: text part, optional HTML alternative, one-line headers only."""
     if not is_mail_address(mail.to_address):
         raise PermanentMailError(f"not a valid address: {mail.to_address[:80]!r}")
@@ -89,9 +118,15 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     )
     message["Subject"] = header_text(mail.subject)
     message["Date"] = format_datetime(mail.created_at)
-    message["Message-ID"] = make_msgid(
-        idstring=f"outbox.{mail.id}", domain=sender_address.rpartition("@")[2] or None
-    )
+    message["Message-ID"] = header_text(mail.message_id or new_message_id(mail, sender))
+    item_id = mail.item_id  # type: ignore[attr-defined]
+    if mail.kind in CUSTOMER_KINDS:
+        if reply_address is not None and item_id is not None:
+            message["Reply-To"] = reply_address.for_item(item_id)
+        if mail.kind == "confirmation":
+            message["Auto-Submitted"] = "auto-replied"  # it answers their mail or form
+    else:
+        message["Auto-Submitted"] = "auto-generated"  # staff alerts from the sweeper
     message.set_content(mail.body_text)
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
@@ -176,7 +211,10 @@ async def send_due(
             while pending:
                 current = pending.pop(0)
                 try:
-                    await smtp.send_message(build_message(current, server.sender))
+                    await _ensure_message_id(current, server.sender)
+                    await smtp.send_message(
+                        build_message(current, server.sender, server.reply_address)
+                    )
                 except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused) as exc:
                     await _mark_failed(current, exc, now, report)  # this mail refused
                 except ValueError as exc:

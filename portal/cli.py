@@ -178,6 +178,87 @@ def cmd_send_mail(args: argparse.Namespace) -> int:
     return 0 if not (retrying or failed) else 1
 
 
+# sysexits.h: what an MTA's pipe transport understands.
+EX_OK, EX_DATAERR, EX_TEMPFAIL, EX_CONFIG = 0, 65, 75, 78
+
+
+def _read_limited(stream: Any, limit: int) -> bytes:
+    """Up to `limit + 1` bytes (so "too large" shows); the rest is read and dropped."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        while stream.read(1 << 16):
+            pass
+    return data
+
+
+def cmd_receive_mail(args: argparse.Namespace) -> int:
+    """Read one mail from stdin (an MTA pipe) and store it: exit 0, 65 refused, 75 retry."""
+    from feedback.inbound_mail import MailRefused, TemporaryFailure, receive_mail
+    from portal.clock import utcnow
+    from portal.mail_server import inbound_config
+
+    try:
+        settings = load_settings()
+    except (ValueError, OSError) as exc:
+        print(f"portal receive-mail: bad configuration: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL  # a configuration mistake is fixed, then the MTA retries
+    raw = _read_limited(sys.stdin.buffer, settings.mail_in_max_bytes)
+    config = inbound_config(settings)
+
+    async def work() -> str:
+        receipt = await receive_mail(
+            raw,
+            now=utcnow(),
+            config=config,
+            envelope_sender=args.sender,
+            envelope_recipients=args.recipient or (),
+        )
+        return receipt.describe()
+
+    try:
+        outcome = asyncio.run(_with_db(settings, work))
+    except MailRefused as exc:
+        print(f"portal receive-mail: refused: {exc.reason}", file=sys.stderr)
+        return EX_DATAERR
+    except TemporaryFailure as exc:
+        print(f"portal receive-mail: try again later: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
+    except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable at start
+        print(
+            f"portal receive-mail: try again later: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return EX_TEMPFAIL
+    print(outcome)
+    return EX_OK
+
+
+def cmd_mail_server(args: argparse.Namespace) -> int:
+    """Listen for SMTP from the MTA on HOST:PORT (loopback by default) until stopped."""
+    import logging
+
+    from portal.mail_server import serve_mail
+
+    settings = load_settings()
+    if not settings.mail_in_configured:
+        print(
+            "portal mail-server: PORTAL_MAIL_IN_ADDRESS is not set: no address to receive for",
+            file=sys.stderr,
+        )
+        return EX_CONFIG
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    print(
+        f"Receiving mail for {settings.mail_in_address} on {args.host}:{args.port} "
+        f"(database: {_describe(settings.database_url)})",
+        flush=True,
+    )
+    try:
+        asyncio.run(_with_db(settings, lambda: serve_mail(settings, args.host, args.port)))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def cmd_recompute(args: argparse.Namespace) -> int:
     """Recompute every open item's due times from its audit trail (after a policy change)."""
     from feedback.models import OPEN_STATUSES, FeedbackItem
@@ -246,6 +327,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("send-mail", help="send the due mails of the outbox once").set_defaults(
         func=cmd_send_mail
     )
+    receive = sub.add_parser(
+        "receive-mail",
+        help="store one e-mail read from stdin (an MTA pipe): exit 0, 65 refused, 75 retry",
+    )
+    receive.add_argument(
+        "--recipient",
+        action="append",
+        help="the envelope recipient (e.g. Postfix ${original_recipient}); repeatable",
+    )
+    receive.add_argument("--sender", help="the envelope sender (e.g. Postfix ${sender})")
+    receive.set_defaults(func=cmd_receive_mail)
+
+    mail_server = sub.add_parser(
+        "mail-server", help="receive e-mail over SMTP from the MTA (loopback by default)"
+    )
+    mail_server.add_argument("--host", default="127.0.0.1")
+    mail_server.add_argument("--port", type=int, default=2525)
+    mail_server.set_defaults(func=cmd_mail_server)
+
     sub.add_parser(
         "recompute-targets", help="recompute due times of open items from their audit trails"
     ).set_defaults(func=cmd_recompute)

@@ -60,6 +60,20 @@ def _day_map(value: str) -> dict[str, int]:
     return result
 
 
+def _is_plain_address(value: str) -> bool:
+    local, _, domain = value.rpartition("@")
+    allowed = set("abcdefghijklmnopqrstuvwxyz0123456789.-_")
+    return (
+        bool(local)
+        and "." in domain
+        and set(local) <= allowed
+        and set(domain) <= allowed
+        and len(local) <= 30  # room for "+<token>" within 64 characters
+        and not local.startswith(".")
+        and not local.endswith(".")
+    )
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -106,6 +120,10 @@ class Settings:
     # Mail staff the sweeper's warnings, breaches and quiet-channel alerts through the same
     # outbox (triage.staff_mail); False = in-app notifications only.
     staff_mail: bool = True
+    # Mail from customers (feedback.inbound_mail): the support address they write to and that
+    # replies go to (as plus-addresses with a signed item token); empty = inbound mail off.
+    mail_in_address: str = ""
+    mail_in_max_bytes: int = 10 * 1024 * 1024
 
     @property
     def secure_cookies(self) -> bool:
@@ -114,6 +132,10 @@ class Settings:
     @property
     def mail_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def mail_in_configured(self) -> bool:
+        return bool(self.mail_in_address)
 
     @property
     def is_sqlite(self) -> bool:
@@ -197,6 +219,10 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "mail_from": _header_value("PORTAL_MAIL_FROM", config("PORTAL_MAIL_FROM", default="")),
         "mail_send_seconds": config("PORTAL_MAIL_SEND_SECONDS", cast=int, default=10),
         "staff_mail": config("PORTAL_STAFF_MAIL", cast=bool, default=True),
+        "mail_in_address": _header_value(
+            "PORTAL_MAIL_IN_ADDRESS", config("PORTAL_MAIL_IN_ADDRESS", default="")
+        ).lower(),
+        "mail_in_max_bytes": config("PORTAL_MAIL_IN_MAX_BYTES", cast=int, default=10 * 1024 * 1024),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -212,6 +238,14 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
             "PORTAL_MAIL_FROM must be an address like 'Customer care <care@example.com>' "
             "when PORTAL_SMTP_HOST is set"
         )
+    if settings.mail_in_address and not _is_plain_address(settings.mail_in_address):
+        raise ValueError(
+            "PORTAL_MAIL_IN_ADDRESS must be a plain address like support@example.com "
+            "(no name, no +, at most 30 characters before the @: replies go to "
+            "support+<token>@example.com)"
+        )
+    if not 1024 <= settings.mail_in_max_bytes <= 100 * 1024 * 1024:
+        raise ValueError("PORTAL_MAIL_IN_MAX_BYTES must be between 1024 and 104857600")
     if not 0 < settings.smtp_port < 65536 or settings.mail_send_seconds < 1:
         raise ValueError("PORTAL_SMTP_PORT must be 1-65535, PORTAL_MAIL_SEND_SECONDS >= 1")
     return settings

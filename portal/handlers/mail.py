@@ -1,4 +1,5 @@
-"""The managers' "Customer e-mail" page: is mail configured, what waits, what failed, retry.
+"""The managers' "Customer e-mail" page: is mail configured, what waits, what failed, retry,
+and what came in (inbound mail: configured or not, counts by day, last received).
 
 A feedback channel must never silently go dark: the page says plainly when mail is not
 configured or mails failed, lists the latest failures with their error, and "Retry now"
@@ -14,6 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback.inbound_mail import inbound_summary
+from feedback.models import InboundOutcome
 from feedback.outbox import BACKOFF_MINUTES, MAX_ATTEMPTS, outbox_summary, retry_failed
 from portal.auth import require_role
 from portal.clock import utcnow
@@ -26,6 +29,12 @@ from triage.staff_mail import KINDS as STAFF_KINDS
 PAGE = "manager/mail.html"
 STATUS_FRAGMENT = "manager/partials/_mail_status.html"
 NOTICE_KEY = "manage_notice"  # shown by manager/base.html after the redirect
+INBOUND_WORDS = {
+    InboundOutcome.THREADED.value: "Added to an item",
+    InboundOutcome.NEW.value: "New item",
+    InboundOutcome.IGNORED.value: "Ignored",
+    InboundOutcome.REFUSED.value: "Refused",
+}
 
 
 async def _context(request: Request, notice: str = "") -> dict[str, Any]:
@@ -46,6 +55,12 @@ async def _context(request: Request, notice: str = "") -> dict[str, Any]:
         "max_attempts": MAX_ATTEMPTS,
         "staff_kinds": STAFF_KINDS,
         "staff_mail": settings.staff_mail,
+        "inbound_configured": settings.mail_in_configured,
+        "inbound_address": settings.mail_in_address,
+        "inbound_address_example": settings.mail_in_address.replace("@", "+…@", 1),
+        "inbound_max_kib": settings.mail_in_max_bytes // 1024,
+        "inbound": await inbound_summary(utcnow()),
+        "inbound_words": INBOUND_WORDS,
     }
 
 
