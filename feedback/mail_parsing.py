@@ -190,13 +190,19 @@ def strip_reply(text: str) -> str:
     if marker:
         text = text[: marker.start()]
     parsed = EmailReplyParser(languages=list(REPLY_LANGUAGES)).read(text)
-    body = parsed.replies[0].body.strip() if parsed.replies else ""
-    if body:
-        return body
+    body = parsed.replies[0].body if parsed.replies else ""
+    # Quoted lines without an "On … wrote:" above them (and interleaved quotes) go too.
+    kept = _unquoted(body)
+    if kept:
+        return kept
     # Everything looked like a quote or a signature: keep the unquoted lines rather than
     # nothing (a one-line "Thanks!" reply can be mistaken for a sign-off).
-    unquoted = [line for line in text.splitlines() if not line.lstrip().startswith(">")]
-    return "\n".join(unquoted).strip()
+    return _unquoted(text)
+
+
+def _unquoted(text: str) -> str:
+    lines = [line.rstrip() for line in text.splitlines() if not line.lstrip().startswith(">")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
