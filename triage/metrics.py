@@ -843,16 +843,24 @@ async def rep_performance(rep_id: int, f: MetricFilters, now: datetime) -> RepPe
     """The rep's figures over the period (the view's team/category/segment still apply)."""
     f = replace(f, rep_id=rep_id)
     totals = await _item_totals(f)
+    # Independent queries: concurrent on PostgreSQL's pool (see `dashboard`).
+    customers_owned, follow_ups, first_response, resolution, satisfied = await asyncio.gather(
+        Customer.filter(owner_id=rep_id).count(),
+        follow_up_record(rep_id, f, now),
+        response_time(f, FIRST_RESPONSE, totals["fr_count"] or 0),
+        response_time(f, RESOLUTION, totals["res_count"] or 0),
+        satisfaction(f),
+    )
     return RepPerformance(
         rep_id=rep_id,
-        customers_owned=await Customer.filter(owner_id=rep_id).count(),
-        follow_ups=await follow_up_record(rep_id, f, now),
+        customers_owned=customers_owned,
+        follow_ups=follow_ups,
         items_handled=totals["received"] or 0,
         items_resolved=totals["resolved"] or 0,
         promises=_promises(totals),
-        first_response=await response_time(f, FIRST_RESPONSE, totals["fr_count"] or 0),
-        resolution=await response_time(f, RESOLUTION, totals["res_count"] or 0),
-        satisfaction=await satisfaction(f),
+        first_response=first_response,
+        resolution=resolution,
+        satisfaction=satisfied,
         reopen=_reopen(totals),
     )
 
