@@ -267,7 +267,7 @@ async def _new_item(
     return _Handled(InboundOutcome.NEW, item, first[0] if first else None, note.strip("; ")[:200])
 
 
-async def _record_refusal(reason: str, size: int, now: datetime, parsed: ParsedMail | None) -> None:
+async def record_refusal(reason: str, size: int, now: datetime, parsed: ParsedMail | None) -> None:
     """Count a refused mail on /manage/mail; best effort (the refusal stands either way)."""
     try:
         await InboundMail.create(
@@ -298,7 +298,7 @@ async def receive_mail(
     """
     if len(raw) > config.max_bytes:
         reason = f"too large: {len(raw)} bytes, at most {config.max_bytes}"
-        await _record_refusal(reason, len(raw), now, None)
+        await record_refusal(reason, len(raw), now, None)
         raise MailRefused("too_large", reason)
     parsed = parse_mail(raw, max_text=MAX_TEXT, envelope_sender=envelope_sender)
     base = {
@@ -313,7 +313,7 @@ async def receive_mail(
     }
     if not parsed.automatic and not parsed.from_address:
         reason = "no usable sender address (From)"
-        await _record_refusal(reason, len(raw), now, parsed)
+        await record_refusal(reason, len(raw), now, parsed)
         raise MailRefused("malformed", reason)
     try:
         return await _store(parsed, base, config, now, envelope_recipients)

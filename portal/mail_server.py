@@ -13,13 +13,19 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from starlette.routing import Router
 
 from feedback.customer_mail import CustomerLinks
-from feedback.inbound_mail import InboundConfig, MailRefused, TemporaryFailure, receive_mail
+from feedback.inbound_mail import (
+    InboundConfig,
+    MailRefused,
+    TemporaryFailure,
+    receive_mail,
+    record_refusal,
+)
 from feedback.models import FeedbackItem
 from feedback.reply_address import ReplyAddress
 from portal.clock import utcnow
@@ -108,6 +114,29 @@ class InboundHandler:
         log.info("mail from %s: %s", envelope.mail_from, receipt.describe())
         return "250 2.0.0 OK: " + receipt.describe()[:120]
 
+    async def count_too_large(self, envelope: Envelope | None) -> None:
+        """aiosmtpd refused a mail over the limit itself: count it on /manage/mail too."""
+        sender = (envelope.mail_from or "") if envelope is not None else ""
+        log.info("mail from %s refused: over %s bytes", sender, self.config.max_bytes)
+        await record_refusal(
+            f"too large: over {self.config.max_bytes} bytes (refused by the SMTP listener)",
+            0,
+            self.clock(),
+            None,
+        )
+
+
+class _PortalSMTP(SMTP):
+    """aiosmtpd's SMTP, telling the handler when it refuses a mail for its size (552)."""
+
+    async def push(self, status: AnyStr) -> None:
+        text = status.decode() if isinstance(status, bytes) else status
+        # aiosmtpd's own size refusals ("552 Error: …"); ours from handle_DATA are counted
+        # by receive_mail already.
+        if text.startswith("552 Error") and isinstance(self.event_handler, InboundHandler):
+            await self.event_handler.count_too_large(self.envelope)
+        await super().push(status)
+
 
 async def start_mail_server(
     handler: InboundHandler, host: str = "127.0.0.1", port: int = 2525
@@ -117,7 +146,7 @@ async def start_mail_server(
     max_bytes = handler.config.max_bytes
 
     def factory() -> Any:
-        return SMTP(
+        return _PortalSMTP(
             handler,
             data_size_limit=max_bytes,
             enable_SMTPUTF8=True,

@@ -17,6 +17,8 @@ async def test_it_answers_552_to_a_mail_over_the_limit(mail_server, inbound) -> 
         await send_to(mail_server, big)
     assert refused.value.code == 552
     assert await FeedbackItem.all().count() == 0
+    row = await InboundMail.get()  # counted on /manage/mail
+    assert row.outcome == InboundOutcome.REFUSED and row.reason.startswith("too large")
 
 
 async def test_it_refuses_and_counts_a_large_mail(inbound) -> None:
