@@ -14,6 +14,9 @@ listener an MTA relays to) — call :func:`receive_mail`, which
 * otherwise makes a new item through `feedback.intake.submit_feedback`, exactly like the
   form: channel e-mail, customer found or created by the sender's address, scored, routed,
   targets set, a confirmation mail with the tracking link.
+* but past `new_items_per_hour` new items from one sender within the hour, adds the mail to
+  that sender's newest item instead (loop protection against a mail program that answers
+  without auto-reply headers; nothing is lost, no confirmation goes out for it).
 
 Each mail is handled in one transaction that starts by inserting its row in
 `inbound_mail`, whose Message-ID is unique: a second delivery of the same mail fails there
@@ -85,6 +88,8 @@ class InboundConfig:
     new_customer_segment: str = "new"
     language: str = "en"
     links: CustomerLinks | None = None  # the confirmation mail for a new item
+    # New items one sender may open by mail in an hour; later mails join the newest one.
+    new_items_per_hour: int = 10
 
     @property
     def category(self) -> str:
@@ -233,6 +238,22 @@ async def _thread(
     )
 
 
+async def _flooded_item(address: str, config: InboundConfig, now: datetime) -> FeedbackItem | None:
+    """The sender's newest mail item when they made `new_items_per_hour` of them this hour.
+
+    Loop protection for a mail program that answers without the auto-reply headers: its
+    mails go onto one item (no confirmation mail each, so no ping-pong) and nothing is lost.
+    """
+    recent = (
+        await FeedbackItem.filter(
+            customer__email=address, channel=Channel.EMAIL, created_at__gte=now - timedelta(hours=1)
+        )
+        .order_by("-created_at", "-id")
+        .limit(config.new_items_per_hour)
+    )
+    return recent[0] if len(recent) >= config.new_items_per_hour else None
+
+
 async def _new_item(
     parsed: ParsedMail, config: InboundConfig, now: datetime, note: str = ""
 ) -> _Handled:
@@ -362,6 +383,10 @@ async def _store(
             result = await _thread(item, parsed, matched_by, config, now)
             if result is None:
                 note = f"; a reply to {item.reference}, which is closed for replies"
+        if result is None:
+            flood = await _flooded_item(parsed.from_address, config, now)
+            if flood is not None:
+                result = await _thread(flood, parsed, "sender's mail rate", config, now)
         if result is None:
             result = await _new_item(parsed, config, now, note)
         await InboundMail.filter(id=row.id).update(

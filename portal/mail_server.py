@@ -65,6 +65,7 @@ def inbound_config(settings: Settings) -> InboundConfig:
         new_customer_segment=settings.segments[-1],
         language=settings.default_language,
         links=customer_links_for(settings, signer),
+        new_items_per_hour=settings.submissions_per_hour,
     )
 
 
