@@ -321,7 +321,13 @@ async def receive_mail(
         reason = f"too large: {len(raw)} bytes, at most {config.max_bytes}"
         await record_refusal(reason, len(raw), now, None)
         raise MailRefused("too_large", reason)
-    parsed = parse_mail(raw, max_text=MAX_TEXT, envelope_sender=envelope_sender)
+    try:
+        parsed = parse_mail(raw, max_text=MAX_TEXT, envelope_sender=envelope_sender)
+    except Exception as exc:  # noqa: BLE001 - the stdlib parser gave up on this mail
+        log.warning("could not read a received mail", exc_info=True)
+        reason = f"unreadable: {type(exc).__name__}"
+        await record_refusal(reason, len(raw), now, None)
+        raise MailRefused("malformed", reason) from exc
     base = {
         "message_id": parsed.message_id,
         "from_address": parsed.from_address,
