@@ -3,7 +3,7 @@
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.handlers import health, public, staff
+from portal.handlers import health, public, search, staff
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
 from portal.routes_learning import routes as learning_routes
@@ -26,6 +26,7 @@ routes = [
     Route("/staff/sign-in", staff.sign_in_submit, methods=["POST"], name="sign_in_submit"),
     Route("/staff/sign-out", staff.sign_out_submit, methods=["POST"], name="sign_out"),
     Route("/staff/items", staff.item_list, name="staff_items"),
+    Route("/staff/search", search.search_page, name="staff_search"),
     Route("/staff/items/{item_id:int}", staff.item_detail, name="staff_item"),
     Route(
         "/staff/items/{item_id:int}/reply",

@@ -1,0 +1,503 @@
+"""Staff search: find items by what customers and staff wrote, and by their own fields.
+
+`parse_search` turns URL parameters into a `SearchQuery` (pure: bad filter values fall back
+to their defaults; a query that is too long or has too many words carries an `error` and is
+not run). `search` runs it in the database and returns one `Hit` per item, newest activity
+first, with a snippet of the matching text cut into (text, is_match) pieces so the template
+escapes everything and wraps only the matches in <mark>.
+
+What a query means, the same on SQLite and PostgreSQL:
+
+- Words and "quoted phrases" are case-insensitive substrings (so "refund" finds "refunds",
+  and Chinese needs no word splitting). Every term must appear in the same text: one
+  message, or the item's subject / reference / order number, or the customer's name /
+  e-mail / phone / company. A phone-like term also matches the phone's digits alone.
+- Messages and internal notes are searched only through the index, so a query needs at
+  least one term of 3 or more characters for them. Terms of 1–2 characters narrow what the
+  longer terms found; a query made only of them searches the short fields (subject,
+  reference, order number, customer) and says so.
+- A hit in an item merged into another shows the item it was merged into.
+
+The index: FTS5 tables with the trigram tokenizer on SQLite, pg_trgm GIN indexes for
+ILIKE on PostgreSQL (migrations/0008_search_indexes.py; the expressions below must match
+the indexed ones).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
+from tortoise import Tortoise
+
+from feedback.models import OPEN_STATUSES, FeedbackItem, Kind, Status
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MIN_INDEXED_LENGTH = 3  # what the trigram indexes can look up
+PAGE_SIZE = 50
+COUNT_CAP = 500
+SNIPPET_CONTEXT = 70  # characters either side of the first match
+CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+STATUS_FILTERS = ("all", "open", "closed")
+
+# Separators people type inside phone numbers; the same expression as the migration's.
+_PHONE_DIGITS = (
+    "replace(replace(replace(replace(replace(replace(replace("
+    "{col}, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', ''), '/', '')"
+)
+_ITEM_TEXT = "({t}.subject || ' ' || {t}.reference || ' ' || {t}.order_reference)"
+_CUSTOMER_TEXT = (
+    "({t}.name || ' ' || {t}.email || ' ' || {t}.phone || ' ' || {t}.company || ' ' || "
+    + _PHONE_DIGITS.format(col="{t}.phone")
+    + ")"
+)
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_PHONE_LIKE = re.compile(r"\+?[\d\s\-().\/]+")
+
+
+class Scope(StrEnum):
+    ALL = "all"
+    MESSAGES = "messages"
+    NOTES = "notes"
+    CUSTOMER = "customer"
+
+
+SCOPE_LABELS = {
+    Scope.ALL: "everything",
+    Scope.MESSAGES: "messages",
+    Scope.NOTES: "internal notes",
+    Scope.CUSTOMER: "customer details",
+}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the viewer asked for. `terms` is empty when there is nothing to run."""
+
+    q: str = ""
+    terms: tuple[str, ...] = ()
+    status: str = "all"
+    kind: str = ""
+    scope: str = Scope.ALL.value
+    after: int | None = None  # keyset: the last item id of the previous page
+    error: str = ""
+
+    def to_query(self, **extra: str) -> dict[str, str]:
+        """URL parameters for this search, defaults left out (for the form and "More")."""
+        query: dict[str, str] = {}
+        for f in fields(self):
+            if f.name in ("terms", "error", "after"):
+                continue
+            value = getattr(self, f.name)
+            if value != f.default:
+                query["in" if f.name == "scope" else f.name] = str(value)
+        query.update(extra)
+        return query
+
+    def query_string(self, **extra: str) -> str:
+        return urlencode(self.to_query(**extra))
+
+    @property
+    def runnable(self) -> bool:
+        return bool(self.terms) and not self.error
+
+    @property
+    def long_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if len(t) >= MIN_INDEXED_LENGTH)
+
+    @property
+    def short_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if len(t) < MIN_INDEXED_LENGTH)
+
+    @property
+    def searches_messages(self) -> bool:
+        """Whether messages and notes are searched (they need a term the index can use)."""
+        return bool(self.long_terms) and self.scope in (Scope.ALL, Scope.MESSAGES, Scope.NOTES)
+
+
+def split_terms(text: str) -> list[str]:
+    """Words and "quoted phrases" (an unclosed quote runs to the end), duplicates dropped."""
+    terms: list[str] = []
+    for match in _TERM.finditer(text):
+        phrase, word = match.groups()
+        term = " ".join((phrase if phrase is not None else word).split())
+        if term and term.casefold() not in {t.casefold() for t in terms}:
+            terms.append(term)
+    return terms
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def parse_search(params: Mapping[str, str]) -> SearchQuery:
+    """A search from URL parameters. Filters fall back to defaults; the query is checked."""
+    raw = str(params.get("q", "") or "")
+    q = " ".join(raw.split())
+    status = str(params.get("status", "") or "").strip()
+    kind = str(params.get("kind", "") or "").strip()
+    scope = str(params.get("in", params.get("scope", "")) or "").strip()
+    base = SearchQuery(
+        q=q[: MAX_QUERY_LENGTH * 2],
+        status=status if status in STATUS_FILTERS else "all",
+        kind=kind if kind in {k.value for k in Kind} else "",
+        scope=scope if scope in {s.value for s in Scope} else Scope.ALL.value,
+        after=_int_or_none(params.get("after")),
+    )
+    if len(q) > MAX_QUERY_LENGTH:
+        return SearchQuery(
+            **{**_plain(base), "q": q[:MAX_QUERY_LENGTH]},
+            error=f"Searches are limited to {MAX_QUERY_LENGTH} characters "
+            f"(yours has {len(q)}). Use fewer, more telling words.",
+        )
+    # A phone number typed with spaces ("020 7946 0958") is one term, not three.
+    terms = [q] if len(_phone_digits(q)) >= 6 and " " in q else split_terms(q)
+    if len(terms) > MAX_TERMS:
+        return SearchQuery(
+            **_plain(base),
+            error=f"Use at most {MAX_TERMS} words or phrases (yours has {len(terms)}).",
+        )
+    return SearchQuery(**{**_plain(base), "terms": tuple(terms)})
+
+
+def _plain(query: SearchQuery) -> dict[str, Any]:
+    return {f.name: getattr(query, f.name) for f in fields(query) if f.name != "error"}
+
+
+# -- snippets ----------------------------------------------------------------------------------
+
+Snippet = list[tuple[str, bool]]
+
+
+def make_snippet(text: str, terms: Sequence[str], context: int = SNIPPET_CONTEXT) -> Snippet:
+    """A short passage of `text` around its first match, as (text, is_match) pieces.
+
+    Matching is case-insensitive and every occurrence of every term in the passage is
+    marked. Without a match the start of the text is returned, unmarked. Whitespace runs
+    (line breaks included) collapse to one space.
+    """
+    flat = " ".join(text.split())
+    if not flat:
+        return []
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)  # longest first
+    pattern = (
+        re.compile("|".join(re.escape(t) for t in ordered), re.IGNORECASE) if ordered else None
+    )
+    first = pattern.search(flat) if pattern else None
+    if first is None:
+        cut = flat[: context * 2]
+        return [(cut + ("…" if len(flat) > len(cut) else ""), False)]
+    start = max(0, first.start() - context)
+    end = min(len(flat), first.end() + context)
+    # Do not cut a word in half at the edges when a space is near.
+    if start > 0:
+        space = flat.find(" ", start, first.start())
+        start = space + 1 if space != -1 else start
+    if end < len(flat):
+        space = flat.rfind(" ", first.end(), end)
+        end = space if space != -1 else end
+    pieces: Snippet = []
+    if start > 0:
+        pieces.append(("…", False))
+    position = start
+    assert pattern is not None
+    for match in pattern.finditer(flat, start, end):
+        if match.start() > position:
+            pieces.append((flat[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < end:
+        pieces.append((flat[position:end], False))
+    if end < len(flat):
+        pieces.append(("…", False))
+    return pieces
+
+
+# -- SQL ---------------------------------------------------------------------------------------
+
+
+class _Params:
+    """Collects values and hands out the engine's placeholders."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return "?" if self.dialect == "sqlite" else f"${len(self.values)}"
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _phone_digits(term: str) -> str:
+    """The digits of a phone-like term ("+44 20 7946-0958"), or "" when it is not one."""
+    if not _PHONE_LIKE.fullmatch(term):
+        return ""
+    digits = re.sub(r"\D", "", term)
+    return digits if len(digits) >= MIN_INDEXED_LENGTH and digits != term else ""
+
+
+class _Builder:
+    def __init__(self, query: SearchQuery, dialect: str) -> None:
+        self.query = query
+        self.sqlite = dialect == "sqlite"
+        self.p = _Params(dialect)
+        self.like = "LIKE" if self.sqlite else "ILIKE"
+
+    def _likes(self, expression: str, terms: Iterable[str], *, phones: bool = False) -> list[str]:
+        conditions = []
+        for term in terms:
+            condition = f"{expression} {self.like} {self.p(_like_pattern(term))} ESCAPE '\\'"
+            digits = _phone_digits(term) if phones else ""
+            if digits:
+                alt = f"{expression} {self.like} {self.p(_like_pattern(digits))} ESCAPE '\\'"
+                condition = f"({condition} OR {alt})"
+            conditions.append(condition)
+        return conditions
+
+    def _match(self, terms: Sequence[str], *, phones: bool = False) -> str:
+        parts = []
+        for term in terms:
+            digits = _phone_digits(term) if phones else ""
+            phrase = _fts_phrase(term)
+            parts.append(
+                f"({phrase} OR phone_digits : {_fts_phrase(digits)})" if digits else phrase
+            )
+        return " AND ".join(parts)
+
+    def _messages(self) -> str | None:
+        q = self.query
+        if not q.searches_messages:
+            return None
+        if self.sqlite:
+            conditions = [
+                "m.id IN (SELECT rowid FROM message_search WHERE message_search MATCH "  # noqa: S608 - placeholders only
+                f"{self.p(self._match(q.long_terms))})",
+                *self._likes("m.body", q.short_terms),
+            ]
+        else:
+            conditions = self._likes("m.body", q.terms)
+        if q.scope == Scope.MESSAGES:
+            conditions.append(f"m.is_internal = {self.p(False)}")
+        elif q.scope == Scope.NOTES:
+            conditions.append(f"m.is_internal = {self.p(True)}")
+        return "SELECT m.item_id AS item_id FROM message AS m WHERE " + " AND ".join(conditions)  # noqa: S608 - placeholders only
+
+    def _items(self) -> str | None:
+        q = self.query
+        if q.scope != Scope.ALL:
+            return None
+        text = _ITEM_TEXT.format(t="f")
+        if self.sqlite and q.long_terms:
+            conditions = [
+                "f.id IN (SELECT rowid FROM item_search WHERE item_search MATCH "  # noqa: S608 - placeholders only
+                f"{self.p(self._match(q.long_terms))})",
+                *self._likes(text, q.short_terms),
+            ]
+        else:
+            conditions = self._likes(text, q.terms)
+        return "SELECT f.id AS item_id FROM feedback_item AS f WHERE " + " AND ".join(conditions)  # noqa: S608 - placeholders only
+
+    def _customers(self) -> str | None:
+        q = self.query
+        if q.scope not in (Scope.ALL, Scope.CUSTOMER):
+            return None
+        text = _CUSTOMER_TEXT.format(t="c")
+        if self.sqlite and q.long_terms:
+            conditions = [
+                "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH "  # noqa: S608 - placeholders only
+                f"{self.p(self._match(q.long_terms, phones=True))})",
+                *self._likes(text, q.short_terms, phones=True),
+            ]
+        else:
+            conditions = self._likes(text, q.terms, phones=True)
+        return (
+            "SELECT f.id AS item_id FROM feedback_item AS f WHERE f.customer_id IN "  # noqa: S608 - placeholders only
+            "(SELECT c.id FROM customer AS c WHERE " + " AND ".join(conditions) + ")"
+        )
+
+    def ids_sql(self, limit: int) -> str | None:
+        """Item ids to show, newest activity first: a hit in a merged item counts for the
+        item it was merged into (followed two steps, as far as merges chain in practice)."""
+        sources = [s for s in (self._messages(), self._items(), self._customers()) if s]
+        if not sources:
+            return None
+        q = self.query
+        filters = []
+        if q.status == "open":
+            filters.append(
+                "i.status IN (" + ", ".join(self.p(s.value) for s in OPEN_STATUSES) + ")"
+            )
+        elif q.status == "closed":
+            filters.append(
+                "i.status IN (" + ", ".join(self.p(s.value) for s in CLOSED_STATUSES) + ")"
+            )
+        if q.kind:
+            filters.append(f"i.kind = {self.p(q.kind)}")
+        if q.after is not None:
+            # (updated_at, id) after the previous page's last item, read from that item.
+            moment = "(SELECT a.updated_at FROM feedback_item AS a WHERE a.id = {})"
+            filters.append(
+                f"(i.updated_at < {moment.format(self.p(q.after))} OR "
+                f"(i.updated_at = {moment.format(self.p(q.after))} AND i.id < {self.p(q.after)}))"
+            )
+        where = "".join(f" AND {f}" for f in filters)
+        return (
+            "WITH hit AS (" + " UNION ".join(sources) + "), "  # noqa: S608 - placeholders only
+            "shown AS (SELECT COALESCE(t.merged_into_id, f.merged_into_id, f.id) AS id "
+            "FROM hit JOIN feedback_item AS f ON f.id = hit.item_id "
+            "LEFT JOIN feedback_item AS t ON t.id = f.merged_into_id) "
+            "SELECT i.id AS id FROM feedback_item AS i "
+            f"WHERE i.id IN (SELECT id FROM shown){where} "
+            f"ORDER BY i.updated_at DESC, i.id DESC LIMIT {int(limit)}"
+        )
+
+    def snippet_sql(self, item_ids: Sequence[int]) -> str:
+        """The newest message per shown item (or per item merged into it) holding every
+        term, within the scope: one row per item, for the snippet."""
+        q = self.query
+        # Placeholders are handed out in the order they appear in the SQL (SQLite's "?").
+        ids = ", ".join(self.p(i) for i in item_ids)
+        merged_ids = ", ".join(self.p(i) for i in item_ids)
+        conditions = self._likes("m.body", q.terms)
+        if q.scope == Scope.MESSAGES:
+            conditions.append(f"m.is_internal = {self.p(False)}")
+        elif q.scope == Scope.NOTES:
+            conditions.append(f"m.is_internal = {self.p(True)}")
+        return (
+            "SELECT shown_id, body, is_internal, author_kind, reference FROM ("  # noqa: S608 - placeholders only
+            "SELECT COALESCE(f.merged_into_id, f.id) AS shown_id, m.body AS body, "
+            "m.is_internal AS is_internal, m.author_kind AS author_kind, "
+            "f.reference AS reference, ROW_NUMBER() OVER ("
+            "PARTITION BY COALESCE(f.merged_into_id, f.id) ORDER BY m.id DESC) AS rn "
+            "FROM message AS m JOIN feedback_item AS f ON f.id = m.item_id "
+            f"WHERE (m.item_id IN ({ids}) OR m.item_id IN (SELECT g.id FROM feedback_item "
+            f"AS g WHERE g.merged_into_id IN ({merged_ids}))) AND "
+            + " AND ".join(conditions)
+            + ") AS x WHERE rn = 1"
+        )
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+SOURCE_LABELS = {
+    "message": "in a message",
+    "reply": "in a staff reply",
+    "note": "in an internal note",
+    "subject": "in the subject",
+    "reference": "in the reference",
+    "order": "in the order number",
+    "customer": "in the customer's details",
+}
+
+
+@dataclass
+class Hit:
+    """One item in the results and why it matched."""
+
+    item: FeedbackItem
+    source: str  # a key of SOURCE_LABELS
+    snippet: Snippet
+    found_in: str = ""  # reference of the merged item the match was in, if not this one
+
+
+@dataclass
+class SearchResults:
+    hits: list[Hit] = field(default_factory=list)
+    total: int | None = None  # counted up to `cap` + 1 on the first page only
+    next_after: int | None = None
+    cap: int = COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.total is not None and self.total > self.cap
+
+
+def _connection() -> Any:
+    return Tortoise.get_connection("default")
+
+
+async def search(
+    query: SearchQuery, *, page_size: int = PAGE_SIZE, cap: int = COUNT_CAP
+) -> SearchResults:
+    """Run `query`: one query for the matching ids (counted up to `cap` + 1 on the first
+    page), one for the items with customer and owner, one for the snippets."""
+    if not query.runnable:
+        return SearchResults()
+    conn = _connection()
+    builder = _Builder(query, conn.capabilities.dialect)
+    first_page = query.after is None
+    sql = builder.ids_sql(max(cap, page_size) + 1 if first_page else page_size + 1)
+    if sql is None:
+        return SearchResults(total=0 if first_page else None)
+    rows = await conn.execute_query_dict(sql, builder.p.values)
+    ids = [int(row["id"]) for row in rows]
+    page_ids = ids[:page_size]
+    results = SearchResults(
+        total=len(ids) if first_page else None,
+        cap=cap,
+        next_after=page_ids[-1] if len(ids) > page_size else None,
+    )
+    if not page_ids:
+        return results
+    items = {
+        item.id: item
+        for item in await FeedbackItem.filter(id__in=page_ids).select_related("customer", "owner")
+    }
+    messages: dict[int, dict[str, Any]] = {}
+    if query.searches_messages:
+        snippets = _Builder(query, conn.capabilities.dialect)
+        snippet_sql = snippets.snippet_sql(page_ids)
+        for row in await conn.execute_query_dict(snippet_sql, snippets.p.values):
+            messages[int(row["shown_id"])] = row
+    results.hits = [_hit(items[i], messages.get(i), query) for i in page_ids if i in items]
+    return results
+
+
+def _hit(item: FeedbackItem, message: dict[str, Any] | None, query: SearchQuery) -> Hit:
+    terms = query.terms
+    if message is not None:
+        found_in = message["reference"] if message["reference"] != item.reference else ""
+        if message["is_internal"]:
+            source = "note"
+        else:
+            source = "reply" if message["author_kind"] == "staff" else "message"
+        return Hit(item, source, make_snippet(message["body"], terms), found_in)
+    customer = item.customer
+    candidates: list[tuple[str, str]] = []
+    if query.scope == Scope.ALL:
+        candidates += [
+            ("subject", item.subject),
+            ("reference", item.reference),
+            ("order", item.order_reference),
+        ]
+    phone = customer.phone
+    candidates += [
+        ("customer", f"{customer.name} <{customer.email}>"),
+        ("customer", f"{customer.name}, {phone}" if phone else ""),
+        ("customer", f"{customer.name}, {customer.company}" if customer.company else ""),
+    ]
+    for source, text in candidates:
+        if text and any(t.casefold() in text.casefold() for t in terms):
+            return Hit(item, source, make_snippet(text, terms))
+    # Matched through a phone's digits, a merged item's own fields, or the index's wider
+    # case folding: show the subject, unmarked.
+    return Hit(item, "subject", make_snippet(item.subject, ()))
