@@ -54,6 +54,7 @@ from feedback.models import (
 )
 from feedback.reply_address import ReplyAddress
 from feedback.sentiment import score_text
+from portal.i18n import LANGUAGES
 
 log = logging.getLogger("portal.inbound_mail")
 
@@ -136,6 +137,22 @@ def guess_kind(text: str, sentiment_label: str) -> Kind:
     if "?" in text or "？" in text:
         return Kind.QUESTION
     return Kind.COMMENT
+
+
+def mail_language(parsed: ParsedMail, default: str, languages: Iterable[str]) -> str:
+    """The language to answer in: Content-Language, else Chinese text, else the default."""
+    available = set(languages)
+    if parsed.content_language.startswith("zh") or _mostly_chinese(parsed.text):
+        return "zh_CN" if "zh_CN" in available else default
+    if parsed.content_language.startswith("en") and "en" in available:
+        return "en"
+    return default
+
+
+def _mostly_chinese(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    han = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff")
+    return bool(letters) and han / len(letters) >= 0.3
 
 
 def _recipients(parsed: ParsedMail, envelope: Iterable[str]) -> list[str]:
@@ -272,7 +289,7 @@ async def _new_item(
         submission,
         now=now,
         channel=Channel.EMAIL,
-        language=config.language,
+        language=mail_language(parsed, config.language, LANGUAGES),
         new_customer_segment=config.new_customer_segment,
         links=config.links,
     )

@@ -64,6 +64,7 @@ class ParsedMail:
     attachments: tuple[str, ...] = field(default_factory=tuple)
     automatic: str = ""  # why this is an auto-reply or a bounce, "" for a person's mail
     truncated: bool = False
+    content_language: str = ""  # the Content-Language header (e.g. "zh-CN"), lower case
 
     @property
     def attachment_summary(self) -> str:
@@ -261,4 +262,5 @@ def parse_mail(
         attachments=attachments,
         automatic=automatic_reason(message, envelope_sender),
         truncated=truncated,
+        content_language=_header(message, "Content-Language").lower()[:35],
     )

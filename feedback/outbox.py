@@ -16,11 +16,12 @@ so an out-of-office does not answer them.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 from typing import Any
 
 import aiosmtplib
@@ -92,8 +93,13 @@ def _due(now: datetime) -> Q:
 
 
 def new_message_id(mail: OutboxMail, sender: str) -> str:
+    """A Message-ID nobody can guess: a reply naming it threads onto the mail's item.
+
+    (`email.utils.make_msgid` draws from `random`, whose output can be predicted from
+    enough earlier Message-IDs; this one uses `secrets`.)
+    """
     domain = parseaddr(header_text(sender))[1].rpartition("@")[2] or "feedback-portal.invalid"
-    return make_msgid(idstring=f"outbox.{mail.id}", domain=header_text(domain, 200))
+    return f"<outbox.{mail.id}.{secrets.token_hex(16)}@{header_text(domain, 200)}>"
 
 
 async def _ensure_message_id(mail: OutboxMail, sender: str) -> None:

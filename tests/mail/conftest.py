@@ -166,9 +166,9 @@ def compose(
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id or make_msgid(domain="example.org")
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(body)
+    for name, value in (headers or {}).items():  # after: set_content drops Content-* headers
+        message[name] = value
     return message
 
 

@@ -87,3 +87,18 @@ async def test_it_gives_a_mail_without_subject_its_first_line(mail_server) -> No
     item = await FeedbackItem.get()
     assert item.subject == "Where is my order A-1001?"
     assert item.kind in (Kind.QUESTION, Kind.COMPLAINT)
+
+
+async def test_it_answers_a_chinese_mail_in_chinese(mail_server) -> None:
+    await send_to(mail_server, compose("包裹", "我的包裹晚了两个星期，没有人回答我。"))
+    item = await FeedbackItem.get()
+    assert item.language == "zh_CN"
+    confirmation = await OutboxMail.get(item_id=item.id)
+    assert confirmation.language == "zh_CN"
+
+
+async def test_it_takes_the_content_language_header(mail_server) -> None:
+    await send_to(
+        mail_server, compose("Hello", "Short note.", headers={"Content-Language": "zh-CN"})
+    )
+    assert (await FeedbackItem.get()).language == "zh_CN"
