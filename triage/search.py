@@ -25,6 +25,7 @@ the indexed ones).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -41,6 +42,9 @@ MAX_TERMS = 8
 MIN_INDEXED_LENGTH = 3  # what the trigram indexes can look up
 PAGE_SIZE = 50
 COUNT_CAP = 500
+# How `search` finds the ids: "auto" picks "index" or "walk" per query (see `search`).
+STRATEGY = "auto"
+SAMPLE_ITEMS = 1000
 SNIPPET_CONTEXT = 70  # characters either side of the first match
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 STATUS_FILTERS = ("all", "open", "closed")
@@ -294,10 +298,7 @@ class _Builder:
             ]
         else:
             conditions = self._likes("m.body", q.terms)
-        if q.scope == Scope.MESSAGES:
-            conditions.append(f"m.is_internal = {self.p(False)}")
-        elif q.scope == Scope.NOTES:
-            conditions.append(f"m.is_internal = {self.p(True)}")
+        conditions += self._scope_condition("m")
         return "SELECT m.item_id AS item_id FROM message AS m WHERE " + " AND ".join(conditions)  # noqa: S608 - placeholders only
 
     def _items(self) -> str | None:
@@ -315,22 +316,136 @@ class _Builder:
             conditions = self._likes(text, q.terms)
         return "SELECT f.id AS item_id FROM feedback_item AS f WHERE " + " AND ".join(conditions)  # noqa: S608 - placeholders only
 
-    def _customers(self) -> str | None:
+    def _customer_conditions(self) -> list[str]:
         q = self.query
-        if q.scope not in (Scope.ALL, Scope.CUSTOMER):
-            return None
         text = _CUSTOMER_TEXT.format(t="c")
         if self.sqlite and q.long_terms:
-            conditions = [
+            return [
                 "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH "  # noqa: S608 - placeholders only
                 f"{self.p(self._match(q.long_terms, phones=True))})",
                 *self._likes(text, q.short_terms, phones=True),
             ]
-        else:
-            conditions = self._likes(text, q.terms, phones=True)
+        return self._likes(text, q.terms, phones=True)
+
+    def _customers(self) -> str | None:
+        if self.query.scope not in (Scope.ALL, Scope.CUSTOMER):
+            return None
         return (
             "SELECT f.id AS item_id FROM feedback_item AS f WHERE f.customer_id IN "  # noqa: S608 - placeholders only
-            "(SELECT c.id FROM customer AS c WHERE " + " AND ".join(conditions) + ")"
+            "(SELECT c.id FROM customer AS c WHERE "
+            + " AND ".join(self._customer_conditions())
+            + ")"
+        )
+
+    def _scope_condition(self, alias: str) -> list[str]:
+        if self.query.scope == Scope.MESSAGES:
+            return [f"{alias}.is_internal = {self.p(False)}"]
+        if self.query.scope == Scope.NOTES:
+            return [f"{alias}.is_internal = {self.p(True)}"]
+        return []
+
+    def _filters(self, t: str = "i", status_column: str = "") -> str:
+        """Status, kind and the keyset, as " AND ..." on the item aliased `t`."""
+        q = self.query
+        status_column = status_column or f"{t}.status"
+        statuses = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES}.get(q.status, ())
+        filters = []
+        if statuses:
+            values = ", ".join(self.p(s.value) for s in statuses)
+            filters.append(f"{status_column} IN ({values})")
+        if q.kind:
+            filters.append(f"{t}.kind = {self.p(q.kind)}")
+        if q.after is not None:
+            # (updated_at, id) after the previous page's last item, read from that item.
+            moment = "(SELECT a.updated_at FROM feedback_item AS a WHERE a.id = {})"
+            filters.append(
+                f"({t}.updated_at < {moment.format(self.p(q.after))} OR "
+                f"({t}.updated_at = {moment.format(self.p(q.after))} "
+                f"AND {t}.id < {self.p(q.after)}))"
+            )
+        return "".join(f" AND {f}" for f in filters)
+
+    def walk_sql(
+        self,
+        limit: int | None,
+        *,
+        since: Any = None,
+        window: int | None = None,
+        count: bool = False,
+    ) -> str | None:
+        """Item ids newest activity first, checking the items in that order until `limit`
+        match: quick when matches are common. The same matching rules as `ids_sql`.
+
+        `since`: only items active since then (an `updated_at` value as the database
+        returns it). `window` with `count`: how many of the newest `window` items that pass
+        the filters match (the sample `search` decides with)."""
+        q = self.query
+        if not q.searches_messages and q.scope not in (Scope.ALL, Scope.CUSTOMER):
+            return None
+        # On SQLite the unary + keeps the planner on the updated_at index (the order the
+        # walk needs) rather than the status index. Placeholders in SQL order.
+        status_column = "+i.status" if self.sqlite else "i.status"
+        where = "i.merged_into_id IS NULL" + self._filters("i", status_column)
+        if since is not None:
+            where += f" AND i.updated_at >= {self.p(since)}"
+        if window is not None:
+            recent = (
+                "SELECT w.id FROM feedback_item AS w WHERE w.merged_into_id IS NULL"  # noqa: S608 - placeholders only
+                + self._filters("w", "+w.status" if self.sqlite else "w.status")
+                + f" ORDER BY w.updated_at DESC, w.id DESC LIMIT {int(window)}"
+            )
+            where += f" AND i.id IN ({recent})"
+        # Items merged into i, and items merged into those (two steps, as in ids_sql).
+        family = (
+            "(SELECT g.id FROM feedback_item AS g WHERE g.merged_into_id = i.id UNION ALL "
+            "SELECT h.id FROM feedback_item AS h JOIN feedback_item AS g2 "
+            "ON h.merged_into_id = g2.id WHERE g2.merged_into_id = i.id)"
+        )
+        alternatives = []
+        if q.searches_messages:
+            for owner in ("m.item_id = i.id", f"m.item_id IN {family}"):
+                body = [*self._likes("m.body", q.terms), *self._scope_condition("m")]
+                alternatives.append(
+                    f"EXISTS (SELECT 1 FROM message AS m WHERE {owner} AND "  # noqa: S608 - placeholders only
+                    + " AND ".join(body)
+                    + ")"
+                )
+        if q.scope == Scope.ALL:
+            alternatives.append(
+                "(" + " AND ".join(self._likes(_ITEM_TEXT.format(t="i"), q.terms)) + ")"
+            )
+            alternatives.append(
+                f"EXISTS (SELECT 1 FROM feedback_item AS f WHERE f.id IN {family} AND "  # noqa: S608 - placeholders only
+                + " AND ".join(self._likes(_ITEM_TEXT.format(t="f"), q.terms))
+                + ")"
+            )
+        if q.scope in (Scope.ALL, Scope.CUSTOMER):
+            alternatives.append(
+                "i.customer_id IN (SELECT c.id FROM customer AS c WHERE "  # noqa: S608 - placeholders only
+                + " AND ".join(self._customer_conditions())
+                + ")"
+            )
+        either = " OR ".join(alternatives)
+        matches = f"SELECT i.id AS id FROM feedback_item AS i WHERE {where} AND ({either})"  # noqa: S608 - placeholders only
+        if count:
+            return (
+                f"SELECT (SELECT count(*) FROM ({matches}) AS x) AS hits, "  # noqa: S608 - placeholders only
+                "(SELECT max(id) FROM feedback_item) AS items"
+            )
+        return (
+            matches
+            + " ORDER BY i.updated_at DESC, i.id DESC"
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
+        )
+
+    def boundary_sql(self, offset: int) -> str:
+        """The `updated_at` of the item `offset` places down the walk (none: it is shorter)."""
+        status_column = "+w.status" if self.sqlite else "w.status"
+        return (
+            "SELECT w.updated_at AS moment FROM feedback_item AS w "  # noqa: S608 - placeholders only
+            "WHERE w.merged_into_id IS NULL"
+            + self._filters("w", status_column)
+            + f" ORDER BY w.updated_at DESC, w.id DESC LIMIT 1 OFFSET {int(offset)}"
         )
 
     def ids_sql(self, limit: int) -> str | None:
@@ -339,26 +454,7 @@ class _Builder:
         sources = [s for s in (self._messages(), self._items(), self._customers()) if s]
         if not sources:
             return None
-        q = self.query
-        filters = []
-        if q.status == "open":
-            filters.append(
-                "i.status IN (" + ", ".join(self.p(s.value) for s in OPEN_STATUSES) + ")"
-            )
-        elif q.status == "closed":
-            filters.append(
-                "i.status IN (" + ", ".join(self.p(s.value) for s in CLOSED_STATUSES) + ")"
-            )
-        if q.kind:
-            filters.append(f"i.kind = {self.p(q.kind)}")
-        if q.after is not None:
-            # (updated_at, id) after the previous page's last item, read from that item.
-            moment = "(SELECT a.updated_at FROM feedback_item AS a WHERE a.id = {})"
-            filters.append(
-                f"(i.updated_at < {moment.format(self.p(q.after))} OR "
-                f"(i.updated_at = {moment.format(self.p(q.after))} AND i.id < {self.p(q.after)}))"
-            )
-        where = "".join(f" AND {f}" for f in filters)
+        where = self._filters()
         return (
             "WITH hit AS (" + " UNION ".join(sources) + "), "  # noqa: S608 - placeholders only
             "shown AS (SELECT COALESCE(t.merged_into_id, f.merged_into_id, f.id) AS id "
@@ -376,11 +472,7 @@ class _Builder:
         # Placeholders are handed out in the order they appear in the SQL (SQLite's "?").
         ids = ", ".join(self.p(i) for i in item_ids)
         merged_ids = ", ".join(self.p(i) for i in item_ids)
-        conditions = self._likes("m.body", q.terms)
-        if q.scope == Scope.MESSAGES:
-            conditions.append(f"m.is_internal = {self.p(False)}")
-        elif q.scope == Scope.NOTES:
-            conditions.append(f"m.is_internal = {self.p(True)}")
+        conditions = [*self._likes("m.body", q.terms), *self._scope_condition("m")]
         return (
             "SELECT shown_id, body, is_internal, author_kind, reference FROM ("  # noqa: S608 - placeholders only
             "SELECT COALESCE(f.merged_into_id, f.id) AS shown_id, m.body AS body, "
@@ -436,19 +528,49 @@ def _connection() -> Any:
 
 
 async def search(
-    query: SearchQuery, *, page_size: int = PAGE_SIZE, cap: int = COUNT_CAP
+    query: SearchQuery,
+    *,
+    page_size: int = PAGE_SIZE,
+    cap: int = COUNT_CAP,
+    strategy: str | None = None,
 ) -> SearchResults:
-    """Run `query`: one query for the matching ids (counted up to `cap` + 1 on the first
-    page), one for the items with customer and owner, one for the snippets."""
+    """Run `query`: the matching ids (counted up to `cap` + 1 on the first page), then the
+    items with customer and owner, then the snippets.
+
+    The ids come one of two ways, with the same result (`strategy`, default STRATEGY):
+
+    - "index": collect every hit from the index, then sort. Cost grows with the hits, so
+      it suits specific queries (an order number, an e-mail, a rare word).
+    - "walk": check the items newest first and stop once enough match. Cost grows with how
+      far the walk must go, so it suits common words, which would otherwise collect
+      hundreds of thousands of hits to show fifty; and queries the index cannot help with
+      (1–2 characters).
+    - "auto": count the matches among the newest SAMPLE_ITEMS items. With a share `d` of
+      matching items out of N, walking costs about limit / d items and the index about
+      d * N hits: walk when d² * N >= limit, and only that far (twice the estimate), else
+      — or when the walk ends short — use the index.
+    """
     if not query.runnable:
         return SearchResults()
     conn = _connection()
-    builder = _Builder(query, conn.capabilities.dialect)
+    dialect = conn.capabilities.dialect
     first_page = query.after is None
-    sql = builder.ids_sql(max(cap, page_size) + 1 if first_page else page_size + 1)
+    limit = max(cap, page_size) + 1 if first_page else page_size + 1
+    strategy = strategy or STRATEGY
+    if not query.long_terms:
+        strategy = "walk"
+    builder = _Builder(query, dialect)
+    since = None
+    if strategy == "auto":
+        strategy, since = await _choose(conn, query, limit)
+    sql = builder.ids_sql(limit) if strategy == "index" else builder.walk_sql(limit, since=since)
     if sql is None:
-        return SearchResults(total=0 if first_page else None)
+        return SearchResults(total=0 if first_page else None, cap=cap)
     rows = await conn.execute_query_dict(sql, builder.p.values)
+    if since is not None and len(rows) < limit:
+        # The walk was cut short and found too few: the index knows the rest.
+        builder = _Builder(query, dialect)
+        rows = await conn.execute_query_dict(str(builder.ids_sql(limit)), builder.p.values)
     ids = [int(row["id"]) for row in rows]
     page_ids = ids[:page_size]
     results = SearchResults(
@@ -470,6 +592,25 @@ async def search(
             messages[int(row["shown_id"])] = row
     results.hits = [_hit(items[i], messages.get(i), query) for i in page_ids if i in items]
     return results
+
+
+async def _choose(conn: Any, query: SearchQuery, limit: int) -> tuple[str, Any]:
+    """("walk", how far back to walk) or ("index", None), from a sample of recent items."""
+    dialect = conn.capabilities.dialect
+    sample = _Builder(query, dialect)
+    sample_sql = sample.walk_sql(None, window=SAMPLE_ITEMS, count=True)
+    if sample_sql is None:
+        return "index", None
+    [row] = await conn.execute_query_dict(sample_sql, sample.p.values)
+    share = int(row["hits"]) / SAMPLE_ITEMS
+    if share * share * int(row["items"] or 0) < limit:
+        return "index", None
+    bound = _Builder(query, dialect)
+    reach = math.ceil(2 * limit / share)
+    moments = await conn.execute_query_dict(bound.boundary_sql(reach), bound.p.values)
+    if not moments:  # fewer items than that: walk them all
+        return "walk", None
+    return "walk", moments[0]["moment"]
 
 
 def _hit(item: FeedbackItem, message: dict[str, Any] | None, query: SearchQuery) -> Hit:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from bs4 import BeautifulSoup, Tag
 
 from feedback.intake import Submission, submit_feedback
 from feedback.models import FeedbackItem, Kind
+from triage import search as search_module
 from triage.search import SearchResults, parse_search, search
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -67,3 +69,11 @@ def hit_references(html: str) -> list[str]:
 
 async def search_page(client: httpx.AsyncClient, **params: str) -> httpx.Response:
     return await client.get("/staff/search", params=params)
+
+
+@pytest.fixture(params=["index", "walk"])
+def both_strategies(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once collecting every index hit, once walking the items newest first:
+    `triage.search.search` picks one by the number of hits, and both must agree."""
+    monkeypatch.setattr(search_module, "STRATEGY", request.param)
+    return str(request.param)

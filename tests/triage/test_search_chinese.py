@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.triage.search_helpers import find, found, make_item
+import pytest
+
+from tests.triage.search_helpers import (
+    both_strategies,  # noqa: F401 - a fixture
+    find,
+    found,
+    make_item,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_finds_a_chinese_phrase_in_a_message(db) -> None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import sign_in
-from tests.triage.search_helpers import hit_rows, make_item, search_page, soup
+from tests.triage.search_helpers import (
+    both_strategies,  # noqa: F401 - a fixture
+    hit_rows,
+    make_item,
+    search_page,
+    soup,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_shows_html_in_a_message_as_text_and_marks_the_match(client, db, agent) -> None:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from feedback.conversation import change_status
 from feedback.models import Status
-from tests.triage.search_helpers import NOW, found, make_item
+from tests.triage.search_helpers import (
+    NOW,
+    both_strategies,  # noqa: F401 - a fixture
+    found,
+    make_item,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_filters_by_open_or_closed(db) -> None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import sign_in
-from tests.triage.search_helpers import find, make_item, search_page, soup
+from tests.triage.search_helpers import (
+    both_strategies,  # noqa: F401 - a fixture
+    find,
+    make_item,
+    search_page,
+    soup,
+)
 from triage.search import MAX_QUERY_LENGTH, MAX_TERMS, parse_search, search
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_refuses_a_query_that_is_too_long_and_says_why(client, db, agent) -> None:

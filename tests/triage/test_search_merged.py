@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from feedback.duplicates import merge_items
 from tests.conftest import sign_in
-from tests.triage.search_helpers import NOW, find, hit_rows, make_item, search_page
+from tests.triage.search_helpers import (
+    NOW,
+    both_strategies,  # noqa: F401 - a fixture
+    find,
+    hit_rows,
+    make_item,
+    search_page,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_points_a_hit_in_a_merged_item_to_its_target(client, db, agent) -> None:
@@ -30,3 +41,13 @@ async def test_it_shows_the_target_once_when_both_items_match(db, agent) -> None
     await merge_items(source, target, staff=agent, now=NOW)
 
     assert [hit.item.id for hit in (await find("blender")).hits] == [target.id]
+
+
+async def test_it_follows_a_merge_of_a_merge(db, agent) -> None:
+    first = await make_item("Parcel late", "The courier mentioned the Gdansk depot.")
+    second = await make_item("Parcel late again", "Still waiting.")
+    third = await make_item("Where is my parcel", "Three weeks now.")
+    await merge_items(first, second, staff=agent, now=NOW)
+    await merge_items(second, third, staff=agent, now=NOW)
+
+    assert [hit.item.id for hit in (await find("gdansk")).hits] == [third.id]

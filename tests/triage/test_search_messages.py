@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
 from feedback.conversation import add_staff_reply
 from tests.conftest import sign_in
-from tests.triage.search_helpers import NOW, find, found, hit_rows, make_item, search_page
+from tests.triage.search_helpers import (
+    NOW,
+    both_strategies,  # noqa: F401 - a fixture
+    find,
+    found,
+    hit_rows,
+    make_item,
+    search_page,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_finds_a_word_in_the_customers_message(db) -> None:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from feedback.conversation import add_customer_reply
 from tests.conftest import sign_in
-from tests.triage.search_helpers import NOW, hit_references, make_item, search_page, soup
+from tests.triage.search_helpers import (
+    NOW,
+    both_strategies,  # noqa: F401 - a fixture
+    hit_references,
+    make_item,
+    search_page,
+    soup,
+)
 from triage.search import PAGE_SIZE, parse_search, search
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_orders_by_latest_activity_and_pages_without_gaps(db) -> None:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from feedback.conversation import add_customer_reply, add_staff_reply
 from feedback.models import Customer, FeedbackItem, Message
-from tests.triage.search_helpers import NOW, found, make_item
+from tests.triage.search_helpers import (
+    NOW,
+    both_strategies,  # noqa: F401 - a fixture
+    found,
+    make_item,
+)
+
+pytestmark = pytest.mark.usefixtures("both_strategies")
 
 
 async def test_it_finds_a_message_added_later(db, agent) -> None:
