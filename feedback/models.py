@@ -487,3 +487,48 @@ class InboundMail(Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} mail from {self.from_address}"
+
+
+class SavedReply(Model):
+    """A text reps insert into a reply and edit before sending (rules: feedback.saved_replies).
+
+    `scope_key` is "all" or "team:<id>" and `title_key` the casefolded title: unique together,
+    so two replies in one scope never share a title (NULL team ids would not collide in SQL).
+    `language` "" means any language. Usage is counted when a reply that used it is sent.
+    """
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=80)
+    title_key = fields.CharField(max_length=80)
+    scope_key = fields.CharField(max_length=24, default="all")
+    body = fields.TextField()
+    language = fields.CharField(max_length=16, default="")
+    team: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.Team", related_name="saved_replies", null=True, on_delete=fields.CASCADE
+    )
+    is_active = fields.BooleanField(default=True)
+    created_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser",
+        related_name="saved_replies_created",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    created_at = fields.DatetimeField()
+    updated_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser",
+        related_name="saved_replies_updated",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    updated_at = fields.DatetimeField()
+    use_count = fields.IntField(default=0)
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "saved_reply"
+        ordering = ["title", "id"]
+        unique_together = (("scope_key", "title_key"),)
+        indexes = (("is_active", "language"),)
+
+    def __str__(self) -> str:
+        return self.title
