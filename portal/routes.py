@@ -3,7 +3,7 @@
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.handlers import health, public, search, staff
+from portal.handlers import health, public, saved_replies, search, staff
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
 from portal.routes_learning import routes as learning_routes
@@ -33,6 +33,11 @@ routes = [
         staff.item_reply,
         methods=["POST"],
         name="staff_item_reply",
+    ),
+    Route(
+        "/staff/items/{item_id:int}/saved-reply",
+        saved_replies.item_saved_reply,
+        name="staff_item_saved_reply",
     ),
     Route(
         "/staff/items/{item_id:int}/status",

@@ -2,7 +2,7 @@
 
 from starlette.routing import Route
 
-from portal.handlers import mail, manage
+from portal.handlers import mail, manage, saved_replies
 
 POST = ["POST"]
 
@@ -78,4 +78,20 @@ routes: list[Route] = [
     # E-mail to customers (the outbox)
     Route("/manage/mail", mail.mail, name="manage_mail"),
     Route("/manage/mail/retry", mail.mail_retry, methods=POST, name="manage_mail_retry"),
+    # Saved replies (reps insert them on an item page)
+    Route("/manage/replies", saved_replies.replies, name="manage_replies"),
+    Route("/manage/replies", saved_replies.reply_create, methods=POST, name="manage_reply_create"),
+    Route("/manage/replies/{reply_id:int}", saved_replies.reply_detail, name="manage_reply"),
+    Route(
+        "/manage/replies/{reply_id:int}",
+        saved_replies.reply_update,
+        methods=POST,
+        name="manage_reply_update",
+    ),
+    Route(
+        "/manage/replies/{reply_id:int}/active",
+        saved_replies.reply_active,
+        methods=POST,
+        name="manage_reply_active",
+    ),
 ]

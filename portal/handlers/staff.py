@@ -24,7 +24,7 @@ from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
-from portal.handlers import public
+from portal.handlers import public, saved_replies
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render
@@ -138,6 +138,8 @@ async def _item_page(
     events = await Event.filter(item_id=item.id).select_related("actor")
     collaborators = await item.collaborators.all()
     settings = request.app.state.settings
+    if "saved_reply_groups" not in extra:
+        extra = {**await saved_replies.picker_context(request, item), **extra}
     return render(
         request,
         "staff/item.html",
@@ -257,7 +259,7 @@ async def resolution_context(request: Request, item: FeedbackItem) -> dict[str, 
 async def item_detail(request: Request) -> Response:
     user = await require_role(request, Role.AGENT)
     item, _ = await get_item_for_user(user, request.path_params["item_id"])
-    return await _item_page(request, item)
+    return await _item_page(request, item, **await saved_replies.prefilled(request, item))
 
 
 async def item_reply(request: Request) -> Response:
@@ -268,6 +270,11 @@ async def item_reply(request: Request) -> Response:
     form = await read_form(request)
     body = str(form.get("body") or "")
     internal = form.get("internal") == "on"
+    used = {"saved_reply_id": str(form.get(saved_replies.SAVED_REPLY_FIELD) or "")[:12]}
+    if gaps := saved_replies.check_before_send(form, body):
+        return await _item_page(
+            request, item, reply_error=gaps, reply_text=body, status=422, **used
+        )
     try:
         await add_staff_reply(
             item,
@@ -278,7 +285,10 @@ async def item_reply(request: Request) -> Response:
             links=public.customer_links(request),
         )
     except ConversationError as exc:
-        return await _item_page(request, item, reply_error=str(exc), reply_text=body, status=422)
+        return await _item_page(
+            request, item, reply_error=str(exc), reply_text=body, status=422, **used
+        )
+    await saved_replies.count_use(form, item, user)
     if not internal:
         public.wake_mail_sender(request)
     return RedirectResponse(

@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.routing import Route
 
-from feedback.models import Event, FeedbackItem, FollowUp, Message
+from feedback.models import Event, FeedbackItem, FollowUp, Message, SavedReply
 from portal.clock import utcnow
 from portal.routes import routes
 from tests.conftest import sign_in, submit
@@ -36,6 +36,9 @@ async def test_it_refuses_a_post_without_csrf(client, admin, route: Route) -> No
     follow_up = await FollowUp.create(
         item=item, customer_id=item.customer_id, owner=admin, due_at=now, created_at=now
     )
+    saved_reply = await SavedReply.create(
+        title="Hello", title_key="hello", body="Hello", created_at=now, updated_at=now
+    )
     await sign_in(client, admin)  # the highest role, so only the missing token can refuse
     counts = (
         await FeedbackItem.all().count(),
@@ -51,6 +54,7 @@ async def test_it_refuses_a_post_without_csrf(client, admin, route: Route) -> No
         "calendar_id": str(calendar.id),
         "staff_id": str(admin.id),
         "follow_up_id": str(follow_up.id),
+        "reply_id": str(saved_reply.id),
     }
     response = await client.post(
         _concrete(route.path, ids),
