@@ -1,4 +1,4 @@
-"""A small demo data set: staff (with generated passwords), a team, customers and items."""
+"""A small demo data set: staff (with generated passwords), teams, customers, items, replies."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 from feedback.conversation import add_customer_reply, add_staff_reply, change_status
 from feedback.intake import Submission, submit_feedback
-from feedback.models import Channel, Customer, Kind, Status
+from feedback.models import Channel, Customer, Kind, SavedReply, Status
+from feedback.saved_replies import save_saved_reply, validate_saved_reply
 from portal.auth import create_staff
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
@@ -156,11 +157,117 @@ async def load_demo(settings: Settings, credentials_file: Path, *, only_if_empty
         channel=Channel.PHONE,
         logged_by=staff["ben@demo.example"],
     )
+    await submit_feedback(
+        Submission(
+            kind=Kind.QUESTION,
+            category="Billing",
+            name="王芳",
+            email="wang.fang@example.com",
+            subject="退款什么时候到账？",
+            message="我上周退回了订单 88231 的水壶，退款什么时候能到账？",
+            order_reference="88231",
+            touchpoint="Website",
+        ),
+        now=now + timedelta(minutes=55),
+        language="zh_CN",
+        new_customer_segment=settings.segments[-1],
+    )
+    await load_saved_replies(staff["mia@demo.example"], billing)
     await load_history(settings, list(staff.values()))
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("".join(lines))
     credentials_file.chmod(0o600)
     return True
+
+
+# (title, language, for the Billing team only, body, times used): answers reps give every day.
+SAVED_REPLIES = [
+    (
+        "Refund timing",
+        "en",
+        False,
+        "Hi {customer_first_name},\n\nI have asked for the refund on order {order_reference}. "
+        "It reaches the card or account you paid with within 5 working days; your bank may take "
+        "a day or two more to show it.\n\nIf it has not arrived by then, reply here (your "
+        "reference is {reference}) and I will chase it for you.\n\n{my_first_name}",
+        12,
+    ),
+    (
+        "Where is my parcel",
+        "en",
+        False,
+        "Hi {customer_first_name},\n\nI have checked order {order_reference} with the courier: "
+        "the parcel has left our warehouse and is on its way. I have asked them for a delivery "
+        "date and will write again as soon as I hear back, so you do not need to chase us.\n\n"
+        "{my_first_name}",
+        7,
+    ),
+    (
+        "We have escalated this",
+        "en",
+        False,
+        "Hi {customer_first_name},\n\nI have passed {reference} to the {team_name} team lead, "
+        "who can decide things I cannot. You will hear from them within one working day, and I "
+        "am keeping an eye on it too.\n\n{my_first_name}",
+        3,
+    ),
+    (
+        "Charged twice",
+        "en",
+        True,
+        "Hi {customer_first_name},\n\nA second charge for the same order is usually a "
+        "pending authorisation that your bank releases by itself within 3 to 5 working days. "
+        "If it is still there after that, reply with the date of both charges and I will "
+        "refund one straight away.\n\n{my_first_name}",
+        0,
+    ),
+    (
+        "退款时间",
+        "zh_CN",
+        False,
+        "{customer_name}，您好：\n\n我们已为订单 {order_reference} 办理退款，款项会在 5 个工作日内"
+        "退回您付款时使用的银行卡或账户，银行入账可能还需要一两天。\n\n如届时仍未收到，请直接回复"
+        "本邮件（编号 {reference}），我会为您跟进。\n\n{my_name}",
+        4,
+    ),
+    (
+        "包裹查询",
+        "zh_CN",
+        False,
+        "{customer_name}，您好：\n\n我已就订单 {order_reference} 联系快递公司，包裹已经发出，正在"
+        "运输途中。一收到派送日期我就会告诉您，您无需再次催促。\n\n{my_name}",
+        1,
+    ),
+    (
+        "已升级处理",
+        "zh_CN",
+        False,
+        "{customer_name}，您好：\n\n我已将您的反馈（编号 {reference}）转交给{team_name}团队负责人"
+        "处理，我们会在一个工作日内答复您。\n\n{my_name}",
+        0,
+    ),
+]
+
+
+async def load_saved_replies(manager: StaffUser, billing: Team) -> None:
+    """The demo's saved replies, stored through the same checks as the manage page."""
+    now = utcnow()
+    for title, language, billing_only, body, used in SAVED_REPLIES:
+        form = {
+            "title": title,
+            "body": body,
+            "language": language,
+            "team": str(billing.id) if billing_only else "",
+        }
+        values, errors = validate_saved_reply(form, team_ids={billing.id})
+        if values is None:
+            raise ValueError(f"demo saved reply {title!r}: {errors}")
+        reply, errors = await save_saved_reply(None, values, actor=manager, now=now)
+        if reply is None:
+            raise ValueError(f"demo saved reply {title!r}: {errors}")
+        if used:
+            last = now - timedelta(hours=used * 5)
+            await SavedReply.filter(id=reply.id).update(use_count=used, last_used_at=last)
 
 
 HISTORY_TEXTS = [
