@@ -151,7 +151,8 @@ def _int_or_none(value: Any) -> int | None:
 
 def parse_search(params: Mapping[str, str]) -> SearchQuery:
     """A search from URL parameters. Filters fall back to defaults; the query is checked."""
-    raw = str(params.get("q", "") or "")
+    # NUL is dropped: PostgreSQL refuses it in text.
+    raw = str(params.get("q", "") or "").replace("\x00", "")
     q = " ".join(raw.split())
     status = str(params.get("status", "") or "").strip()
     kind = str(params.get("kind", "") or "").strip()

@@ -65,3 +65,13 @@ async def test_it_caps_the_count_and_asks_to_narrow(db) -> None:
 
     assert results.capped and results.total == 4
     assert len(results.hits) == 2 and results.next_after == results.hits[-1].item.id
+
+
+async def test_it_ignores_a_nul_character_in_the_query(client, db, agent) -> None:
+    item = await make_item("Kettle", "The kettle leaks.")
+    await sign_in(client, agent)
+
+    response = await search_page(client, q="ket\x00tle")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in soup(response.text).select("li.search-hit")] == [f"hit-{item.id}"]
