@@ -117,10 +117,11 @@ async def _validated(form: FormData) -> tuple[Any, dict[str, str]]:
     return validate_saved_reply(form, team_ids=team_ids)
 
 
-def _after_save(request: Request, url: str) -> Response:
+def _after_save(request: Request, url: str, anchor: str = "") -> Response:
     if is_fragment_request(request):
+        # No #anchor for htmx: a change of fragment alone would not load the page again.
         return Response(status_code=204, headers={"HX-Redirect": url, "Vary": "HX-Request"})
-    return RedirectResponse(url, status_code=303)
+    return RedirectResponse(url + anchor, status_code=303)
 
 
 async def reply_create(request: Request) -> Response:
@@ -133,7 +134,7 @@ async def reply_create(request: Request) -> Response:
     if saved is None:
         return await _form_answer(request, None, _raw(form, FIELDS), errors)
     _notify(request, f"Saved reply “{saved.title}” created.")
-    return _after_save(request, str(request.url_for("manage_replies")) + f"#reply-{saved.id}")
+    return _after_save(request, str(request.url_for("manage_replies")), f"#reply-{saved.id}")
 
 
 async def _form_answer(

@@ -47,7 +47,8 @@ async def test_it_creates_one_with_htmx(client, manager) -> None:
     response = await post_form(client, "/manage/replies", reply_form(), htmx=True)
     assert response.status_code == 204
     reply = await SavedReply.get()
-    assert response.headers["HX-Redirect"].endswith(f"/manage/replies#reply-{reply.id}")
+    assert response.headers["HX-Redirect"].endswith("/manage/replies")
+    assert (await SavedReply.get()).title == reply.title
 
 
 async def test_it_keeps_what_was_typed_with_each_message(client, manager) -> None:
