@@ -5,12 +5,15 @@
 //    never resets a select the user is about to submit; open "Change" panels stay open;
 //  - selections for bulk changes are cleared after a bulk change;
 //  - j / k move focus to the next / previous card;
+//  - focus survives a swap: when a card action or the auto-refresh replaces the card (or the
+//    board) that held the focus, it goes back to the same control, or to that card's link;
 //  - filter URLs leave out empty fields, so the address bar shows only the filters in use.
 (function () {
   "use strict";
 
   var SEVERITY = { ok: 0, at_risk: 1, breached: 2 };
   var openPanels = [];
+  var focusBefore = null; // {card, control}: where the focus was when a swap removed it
 
   // The same words as triage.targets.format_duration(days=True): "2d 4h 05m", "45m".
   function duration(ms) {
@@ -71,7 +74,13 @@
     for (var i = 0; i < unused.length; i++) params.delete(unused[i]);
   });
 
-  document.addEventListener("htmx:beforeSwap", function () {
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var active = document.activeElement;
+    var card = active && active.closest ? active.closest(".board-card") : null;
+    var target = evt.detail.target;
+    if (evt.detail.shouldSwap && card && target && (target === card || target.contains(card))) {
+      focusBefore = { card: card.id, control: active.id };
+    }
     openPanels = [];
     var open = document.querySelectorAll("#board details[open]");
     for (var i = 0; i < open.length; i++) openPanels.push(open[i].id);
@@ -83,8 +92,23 @@
       if (panel) panel.open = true;
     }
     openPanels = [];
+    restoreFocus();
     tick();
   });
+
+  function restoreFocus() {
+    var before = focusBefore;
+    focusBefore = null;
+    if (!before) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return; // moved on
+    var control = before.control && document.getElementById(before.control);
+    if (control) control.focus();
+    if (!control || document.activeElement !== control) {
+      var link = document.getElementById(before.card + "-ref");
+      if (link) link.focus();
+    }
+  }
 
   document.addEventListener("htmx:afterRequest", function (evt) {
     var elt = evt.detail.elt;
