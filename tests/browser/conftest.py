@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,11 +69,13 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: flo
     raise RuntimeError(f"portal serve did not listen on {port} in {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
-    var_dir = tmp_path_factory.mktemp("browser-var")
+@contextmanager
+def serve_portal(
+    var_dir: Path, setup: Callable[[Callable[..., Any]], None] | None = None
+) -> Iterator[str]:
+    """Migrate a fresh SQLite file in `var_dir`, let `setup(portal)` run console commands on
+    it (`portal("create-user", …)` returns the finished process), then serve it on a free
+    port; yields the base URL and stops the server afterwards."""
     port = _free_port()
     env = {
         **os.environ,
@@ -84,18 +87,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         # Every test submits from 127.0.0.1: keep the per-address limit out of the way.
         "PORTAL_SUBMISSIONS_PER_HOUR": "1000",
     }
-    run = {"env": env, "cwd": PROJECT_ROOT, "check": True, "capture_output": True, "timeout": 120}
-    subprocess.run([str(PORTAL), "migrate"], **run)
-    subprocess.run(
-        [str(PORTAL), "create-user", STAFF_EMAIL, STAFF_NAME, "--role", "agent"]
-        + ["--password", STAFF_PASSWORD],
-        **run,
-    )
-    subprocess.run(
-        [str(PORTAL), "create-user", MANAGER_EMAIL, "Mia Chen", "--role", "manager"]
-        + ["--password", STAFF_PASSWORD],
-        **run,
-    )
+    run = {"env": env, "cwd": PROJECT_ROOT, "check": True, "capture_output": True, "timeout": 300}
+
+    def portal(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(PORTAL), *args], **run)
+
+    portal("migrate")
+    if setup is not None:
+        setup(portal)
     log = var_dir / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -107,7 +106,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
     try:
         _wait_for_port(port, process, log)
-        yield LiveServer(f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         try:
@@ -115,6 +114,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+
+    def setup(portal: Callable[..., Any]) -> None:
+        for email, name, role in [
+            (STAFF_EMAIL, STAFF_NAME, "agent"),
+            (MANAGER_EMAIL, "Mia Chen", "manager"),
+        ]:
+            portal("create-user", email, name, "--role", role, "--password", STAFF_PASSWORD)
+
+    with serve_portal(tmp_path_factory.mktemp("browser-var"), setup) as url:
+        yield LiveServer(url)
 
 
 @pytest.fixture(scope="module")
