@@ -17,6 +17,9 @@ What a query means, the same on SQLite and PostgreSQL:
   longer terms found; a query made only of them searches the short fields (subject,
   reference, order number, customer) and says so.
 - A hit in an item merged into another shows the item it was merged into.
+- One known difference: SQLite's LIKE (the walk, the snippets, 1–2 character terms) folds
+  the case of ASCII letters only, so there "ÉCOLE" finds "école" through the index but not
+  through the walk. PostgreSQL's ILIKE folds them all.
 
 The index: FTS5 tables with the trigram tokenizer on SQLite, pg_trgm GIN indexes for
 ILIKE on PostgreSQL (migrations/0008_search_indexes.py; the expressions below must match
