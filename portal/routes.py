@@ -37,6 +37,7 @@ routes = [
     Route(
         "/staff/items/{item_id:int}/saved-reply",
         saved_replies.item_saved_reply,
+        methods=["GET", "POST"],
         name="staff_item_saved_reply",
     ),
     Route(

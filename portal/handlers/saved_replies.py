@@ -247,20 +247,28 @@ async def prefilled(request: Request, item: FeedbackItem) -> dict[str, Any]:
 
 
 async def item_saved_reply(request: Request) -> Response:
-    """Insert a saved reply: htmx gets the filled reply box, a plain GET the prefilled page."""
+    """Insert a saved reply into the reply box.
+
+    htmx POSTs the choice with what was already typed (a draft can be longer than a URL may
+    be) and gets the filled reply box back; a plain GET — a browser without htmx — is sent to
+    the item page with `?saved_reply=ID`, which fills the box there.
+    """
     user = await require_role(request, Role.AGENT)
     item, can_write = await get_item_for_user(user, request.path_params["item_id"])
     if not can_write:
         raise HTTPException(403)
-    raw = request.query_params.get(SAVED_REPLY_FIELD, "")
-    if not is_fragment_request(request):
+    if request.method != "POST":
+        raw = request.query_params.get(SAVED_REPLY_FIELD, "")[:12]
         url = request.url_for("staff_item", item_id=item.id).include_query_params(
             **{SAVED_REPLY_FIELD: raw}
         )
         return RedirectResponse(str(url) + "#reply", status_code=303)
-    chosen = await usable_reply(raw, item, await _team_ids(user))
-    typed = request.query_params.get("body", "")[: MAX_BODY_LENGTH * 2].rstrip()
+    form = await read_form(request)
+    chosen = await usable_reply(form.get(SAVED_REPLY_FIELD), item, await _team_ids(user))
+    body = form.get("body")
+    typed = body.replace("\r\n", "\n").rstrip() if isinstance(body, str) else ""
     context: dict[str, Any] = {"item": item, "reply_error": "", "focus_reply": True}
+    status = 200
     if chosen is None:
         context.update(
             reply_text=typed,
@@ -271,7 +279,6 @@ async def item_saved_reply(request: Request) -> Response:
     else:
         text = fill(chosen.body, values_for(item, user))
         context.update(reply_text=f"{typed}\n\n{text}" if typed else text, saved_reply_id=chosen.id)
-        status = 200
     return render(
         request, REPLY_BODY_FRAGMENT, context, fragment=REPLY_BODY_FRAGMENT, status_code=status
     )

@@ -10,7 +10,7 @@ from feedback.models import SavedReply
 from portal.auth import create_staff
 from portal.models import Role
 from tests.conftest import PASSWORD, get_csrf, sign_in
-from tests.feedback.saved_reply_helpers import make_item, make_reply, reply_form
+from tests.feedback.saved_reply_helpers import insert, make_item, make_reply, reply_form
 
 
 def _manage_routes(reply_id: int) -> list[tuple[str, str, dict]]:
@@ -34,6 +34,7 @@ async def test_it_sends_anonymous_visitors_to_sign_in(client, db) -> None:
     routes = [
         *_manage_routes(reply.id),
         ("GET", f"/staff/items/{item.id}/saved-reply?saved_reply={reply.id}", {}),
+        ("POST", f"/staff/items/{item.id}/saved-reply", {"saved_reply": str(reply.id)}),
     ]
     for method, path, data in routes:
         response = await client.request(method, path, data=data or None)
@@ -78,10 +79,7 @@ async def test_it_lets_agents_and_teammates_use_them_on_an_item(client, agent, t
     item = await make_item(client)
     for person in (agent, teammate):
         await sign_in(client, person)
-        response = await client.get(
-            f"/staff/items/{item.id}/saved-reply?saved_reply={reply.id}",
-            headers={"HX-Request": "true"},
-        )
+        response = await insert(client, item, reply.id)
         assert response.status_code == 200
         assert "Hi Jo," in response.text
 
@@ -95,6 +93,15 @@ async def test_it_refuses_a_post_without_the_csrf_token(client, manager) -> None
             response = await client.post(path, data=data)
             assert response.status_code == 403, path
     assert await _state() == before
+
+
+async def test_it_refuses_an_insert_without_the_csrf_token(client, agent) -> None:
+    reply = await make_reply()
+    item = await make_item(client)
+    await sign_in(client, agent)
+    response = await insert(client, item, reply.id, csrf=False)
+    assert response.status_code == 403
+    assert "Hi Jo," not in response.text
 
 
 async def test_it_answers_404_for_a_reply_that_does_not_exist(client, manager) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from feedback.models import FeedbackItem
 from tests.conftest import sign_in
-from tests.feedback.saved_reply_helpers import make_item, make_reply, soup
+from tests.feedback.saved_reply_helpers import insert, make_item, make_reply, soup
 from triage.models import Team
 
 
@@ -51,11 +51,7 @@ async def test_it_fills_the_reply_box_with_htmx(client, agent) -> None:
     reply = await make_reply()
     item = await make_item(client)
     await sign_in(client, agent)
-    response = await client.get(
-        f"/staff/items/{item.id}/saved-reply",
-        params={"saved_reply": str(reply.id), "body": ""},
-        headers={"HX-Request": "true"},
-    )
+    response = await insert(client, item, reply.id)
     assert response.status_code == 200
     assert "<html" not in response.text and "HX-Request" in response.headers["vary"]
     box = soup(response).find(id="reply-body")
@@ -68,18 +64,27 @@ async def test_it_fills_the_reply_box_with_htmx(client, agent) -> None:
     assert page.select_one("form#reply #reply-body textarea#body") is not None
     picker = page.find(id="saved-reply-picker")
     assert picker["hx-target"] == "#reply-body" and picker["hx-include"] == "#body"
+    assert picker["hx-post"].endswith(f"/staff/items/{item.id}/saved-reply")
 
 
 async def test_it_keeps_what_the_rep_already_typed(client, agent) -> None:
     reply = await make_reply(body="Refunds take 5 days.")
     item = await make_item(client)
     await sign_in(client, agent)
-    response = await client.get(
-        f"/staff/items/{item.id}/saved-reply",
-        params={"saved_reply": str(reply.id), "body": "Sorry for the wait."},
-        headers={"HX-Request": "true"},
-    )
+    response = await insert(client, item, reply.id, "Sorry for the wait.\r\n")
     assert soup(response).find(id="body").text == "Sorry for the wait.\n\nRefunds take 5 days."
+
+
+async def test_it_takes_a_draft_longer_than_a_url(client, agent) -> None:
+    reply = await make_reply(body="好的。")
+    item = await make_item(client)
+    await sign_in(client, agent)
+    # 2,500 characters: 22 KB percent-encoded, more than a server takes in a request line
+    # (uvicorn's h11 allows 16 KB), well inside the 64 KB a form post may have.
+    draft = "您好" * 1_250
+    response = await insert(client, item, reply.id, draft)
+    assert response.status_code == 200
+    assert soup(response).find(id="body").text == draft + "\n\n好的。"
 
 
 async def test_it_prefills_the_page_without_javascript(client, agent) -> None:
@@ -115,10 +120,7 @@ async def test_it_escapes_markup_in_a_body(client, agent) -> None:
     await sign_in(client, agent)
     for response in (
         await client.get(f"/staff/items/{item.id}?saved_reply={reply.id}"),
-        await client.get(
-            f"/staff/items/{item.id}/saved-reply?saved_reply={reply.id}",
-            headers={"HX-Request": "true"},
-        ),
+        await insert(client, item, reply.id),
     ):
         assert "<script>alert(1)" not in response.text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
@@ -140,15 +142,12 @@ async def test_it_refuses_a_reply_that_is_off_or_for_another_team(client, agent)
     item = await make_item(client)
     await sign_in(client, agent)
     for reply_id in (str(off.id), str(theirs.id), "999999", "abc", ""):
-        response = await client.get(
-            f"/staff/items/{item.id}/saved-reply",
-            params={"saved_reply": reply_id, "body": "typed"},
-            headers={"HX-Request": "true"},
-        )
+        response = await insert(client, item, reply_id, "typed")
         assert response.status_code == 422
         box = soup(response)
         assert box.find(id="body").text == "typed"
         assert box.find(id="body-error") is not None
+        assert box.find(id="saved-reply-used")["value"] == ""
     page = soup(await client.get(f"/staff/items/{item.id}?saved_reply={theirs.id}"))
     assert page.find(id="saved-reply-error") is not None
     assert page.find(id="body").text == ""

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from feedback.models import Resolution, SavedReply
 from feedback.resolution import CANNED_REPLY
 from tests.conftest import csrf_from, sign_in
-from tests.feedback.saved_reply_helpers import make_item, make_reply, soup
+from tests.feedback.saved_reply_helpers import insert, make_item, make_reply, soup
 
 ESCALATED = (
     "Hi {customer_first_name},\nThank you for your patience. We have passed your feedback on "
@@ -22,10 +22,7 @@ def soup_of(html: str) -> BeautifulSoup:
 
 
 async def _inserted(client, item, reply: SavedReply) -> str:
-    response = await client.get(
-        f"/staff/items/{item.id}/saved-reply?saved_reply={reply.id}",
-        headers={"HX-Request": "true"},
-    )
+    response = await insert(client, item, reply.id)
     return soup(response).find(id="body").text
 
 

@@ -8,7 +8,7 @@ from feedback.models import Message, OutboxMail, SavedReply
 from feedback.saved_replies import record_use
 from portal.clock import utcnow
 from tests.conftest import csrf_from, sign_in
-from tests.feedback.saved_reply_helpers import make_item, make_reply, soup
+from tests.feedback.saved_reply_helpers import insert, make_item, make_reply, soup
 
 
 async def _send(client, item, body: str, reply_id: str, **extra: str):
@@ -25,10 +25,7 @@ async def test_it_counts_a_sent_reply_once(client, agent) -> None:
     await sign_in(client, agent)
     # Inserting is not using: nothing is counted yet.
     await client.get(f"/staff/items/{item.id}?saved_reply={reply.id}")
-    await client.get(
-        f"/staff/items/{item.id}/saved-reply?saved_reply={reply.id}",
-        headers={"HX-Request": "true"},
-    )
+    await insert(client, item, reply.id)
     assert (await SavedReply.get(id=reply.id)).use_count == 0
     response = await _send(client, item, "Hi Jo, edited refund text. Ana", str(reply.id))
     assert response.status_code == 303
