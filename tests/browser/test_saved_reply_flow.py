@@ -119,3 +119,40 @@ def test_it_prefills_the_reply_without_javascript(live_server, make_page) -> Non
     expect(staff.locator("#body")).to_have_value(
         f"Hi Jo, your parcel for {reference} is on its way."
     )
+
+
+def _axe_violations(page) -> list[str]:  # noqa: ANN001
+    """axe-core's WCAG 2.0/2.1 A and AA violations and best-practice findings on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+    options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options).response
+    return [
+        f"{v['id']}: {v['help']} — " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:4])
+        for v in results["violations"]
+    ]
+
+
+def test_it_keeps_the_manage_pages_accessible(live_server, make_page) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    pytest.importorskip("axe_playwright_python")  # the dev dependency of the axe audits
+    base = live_server.url
+    manager = make_page()
+    sign_in(manager, base, live_server.manager_email)
+    manager.goto(f"{base}/manage/replies?team=everyone")
+    assert _axe_violations(manager) == [], "list (empty or filtered)"
+    manager.fill("#title", "x" * 5)
+    manager.fill("#body", "{0}")
+    manager.click("#saved-reply-form button[type=submit]")
+    expect(manager.locator("#body-error")).to_be_visible()
+    assert _axe_violations(manager) == [], "form with a mistake"
+    manager.fill("#title", "Axe checked reply")
+    manager.fill("#body", "Hello {customer_first_name}")
+    manager.click("#saved-reply-form button[type=submit]")
+    expect(manager.locator("#notice")).to_contain_text("created")
+    assert _axe_violations(manager) == [], "list with rows"
+    manager.click("#saved-replies tbody tr >> text=Axe checked reply")
+    expect(manager.locator("h1")).to_have_text("Axe checked reply")
+    assert _axe_violations(manager) == [], "one reply"
