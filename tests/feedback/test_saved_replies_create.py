@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from feedback.models import SavedReply
+from feedback.saved_replies import MAX_PER_SCOPE
+from portal.clock import utcnow
 from tests.conftest import sign_in
 from tests.feedback.saved_reply_helpers import make_reply, post_form, reply_form, soup
 from triage.models import Team
@@ -103,3 +105,23 @@ async def test_it_refuses_too_much_text(client, manager) -> None:
     assert "5,000 characters" in soup(response).find(id="body-error").text
     response = await post_form(client, "/manage/replies", reply_form(body="a" * 5000))
     assert response.status_code == 303
+
+
+async def test_it_caps_the_replies_in_one_scope(client, manager) -> None:
+    now = utcnow()
+    await SavedReply.bulk_create(
+        [
+            SavedReply(title=f"R{n}", title_key=f"r{n}", body="x", created_at=now, updated_at=now)
+            for n in range(MAX_PER_SCOPE)
+        ]
+    )
+    await sign_in(client, manager)
+    response = await post_form(client, "/manage/replies", reply_form(title="One more"))
+    assert response.status_code == 422
+    assert f"{MAX_PER_SCOPE} saved replies" in soup(response).find(id="team-error").text
+    assert await SavedReply.all().count() == MAX_PER_SCOPE
+    team = await Team.create(name="Care")
+    response = await post_form(
+        client, "/manage/replies", reply_form(title="One more", team=str(team.id))
+    )
+    assert response.status_code == 303  # another scope has room
