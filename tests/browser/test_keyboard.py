@@ -161,3 +161,77 @@ def test_it_takes_and_moves_a_card_with_the_keyboard(live_server, browser_page) 
     )
     assert active(page)["id"] in (f"move-{item_id}-submit", f"{card_id}-ref")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def _refuse_log_feedback(page, base: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/staff/feedback/new")
+    page.click("#log-feedback-form button[type=submit]")
+
+
+def _refuse_team(page, base: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/manage/teams")
+    page.click("#team-form .primary")
+
+
+def _refuse_target(page, base: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/manage/targets")
+    page.fill("table.targets tbody tr:first-child input[name=first_response]", "soon")
+    page.click("table.targets tbody tr:first-child td.state form:first-child button")
+
+
+def _refuse_resolution(page, base: str) -> None:  # noqa: ANN001
+    send_feedback(page, base, "Scratched table", "The table top arrived scratched.")
+    page.goto(f"{base}/staff/items")
+    page.locator("table.items a", has_text=re.compile(r"^FB-")).first.click()
+    page.click("#resolve summary")
+    page.click("#resolve-form button[type=submit]")
+
+
+def _refuse_sign_in(page, base: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/staff/sign-in")
+    page.fill("#email", "nobody@example.test")
+    page.fill("#password", "not the password")
+    page.click("main button[type=submit]")
+
+
+def _refuse_customer_reply(page, base: str) -> None:  # noqa: ANN001
+    page.goto(send_feedback(page, base, "Lamp flickers", "The new lamp flickers."))
+    page.fill("#body", "   ")  # passes the browser's `required`, refused by the server
+    page.click("form.reply button[type=submit]")
+
+
+# Where the focus goes when a form comes back refused: the summary of mistakes, or the one
+# field at fault (described by its message); and who signs in first (None: nobody).
+# The public form's summary is tested in test_form_mistakes.py.
+REFUSED_FORMS = {
+    "log-feedback": (_refuse_log_feedback, "email", "#error-summary"),
+    "manage-team": (_refuse_team, "manager_email", "#error-summary"),
+    "manage-target": (_refuse_target, "manager_email", "#error-summary"),
+    "resolve": (_refuse_resolution, "email", "#resolve-errors"),
+    "sign-in": (_refuse_sign_in, None, "#password[aria-describedby=sign-in-error]"),
+    "tracking-reply": (_refuse_customer_reply, None, "#body[aria-describedby=body-error]"),
+}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize("form", list(REFUSED_FORMS))
+def test_it_moves_the_focus_to_the_mistakes_on_a_refused_form(
+    live_server,  # noqa: ANN001
+    make_page,  # noqa: ANN001
+    form: str,
+    javascript: bool,
+) -> None:
+    from playwright.sync_api import expect
+
+    refuse, who, summary = REFUSED_FORMS[form]
+    page = make_page(java_script_enabled=javascript)
+    if who is not None:
+        sign_in(page, live_server.url, getattr(live_server, who))
+    refuse(page, live_server.url)
+    expect(page.locator(summary)).to_be_visible()
+    expect(page.locator(summary)).to_be_focused()
+    # From there, Tab goes on to the summary's first link, which leads to the field.
+    links = page.locator(f"{summary} a")
+    if links.count():
+        page.keyboard.press("Tab")
+        expect(links.first).to_be_focused()
