@@ -128,6 +128,7 @@ def _prepare(site: Site, browser: Browser) -> None:
         "team": site.id_of("SELECT id FROM team WHERE name = 'Billing'"),
         "rule": site.id_of("SELECT id FROM routing_rule ORDER BY id LIMIT 1"),
         "calendar": site.id_of("SELECT id FROM business_hours ORDER BY id LIMIT 1"),
+        "reply": site.id_of("SELECT id FROM saved_reply ORDER BY id LIMIT 1"),
     }
     for persona, email in PERSONAS.items():
         page = new_page(browser)
@@ -284,6 +285,8 @@ PAGES: dict[str, Audit] = {
     "item-resolve-page": Audit("agent", path("/staff/items/{busy}/resolve")),
     "customer-history": Audit("agent", path("/staff/customers/{customer}")),
     "item-list": Audit("agent", path("/staff/items"), phone_undecidable=SCROLLED_TABLE),
+    "search": Audit("agent", path("/staff/search?q=parcel")),
+    "search-no-match": Audit("agent", path("/staff/search?q=no-such-thing-anywhere")),
     "item-list-empty": Audit("agent", path("/staff/items?status=closed")),
     "follow-ups": Audit("agent", path("/staff/follow-ups")),
     "at-risk": Audit("manager", path("/staff/at-risk")),
@@ -330,6 +333,8 @@ PAGES: dict[str, Audit] = {
     ),
     "manage-scoring": Audit("admin", path("/manage/scoring")),
     "manage-mail": Audit("admin", path("/manage/mail")),
+    "manage-replies": Audit("admin", path("/manage/replies")),
+    "manage-reply": Audit("admin", path("/manage/replies/{reply}")),
     # Without the portal's JavaScript: the same pages as plain HTML forms.
     "public-form-with-mistakes-no-js": Audit(None, _form_with_mistakes, javascript=False),
     "tracking-open-no-js": Audit(None, _tracking("open"), javascript=False),
@@ -350,6 +355,7 @@ PHONE_PAGES = [
     "item-busy",
     "customer-history",
     "item-list",
+    "search",
     "log-feedback-with-mistakes",
     "notifications",
     "dashboard",
