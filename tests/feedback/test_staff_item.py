@@ -68,6 +68,9 @@ async def test_it_keeps_an_empty_reply_with_an_error(client, agent) -> None:
     )
     assert response.status_code == 422
     assert await Message.all().count() == 1
+    # The keyboard and the screen reader land on the box, which names its mistake.
+    box = BeautifulSoup(response.text, "html.parser").find("textarea", id="body")
+    assert box.has_attr("autofocus") and box["aria-describedby"] == "body-error"
 
 
 async def test_it_changes_status_with_an_audit_event(client, agent) -> None:
