@@ -35,6 +35,11 @@ class StaffUser(Model):
     is_away = fields.BooleanField(default=False)
     timezone = fields.CharField(max_length=64, default="")
     last_assigned_at = fields.DatetimeField(null=True)  # round-robin tie-break in routing
+    # Which of the sweeper's notifications also come by e-mail (triage.staff_mail), chosen by
+    # each person on their "E-mail me" page. In-app notifications always come.
+    mail_warnings = fields.BooleanField(default=True, db_default=True)
+    mail_escalations = fields.BooleanField(default=True, db_default=True)
+    mail_quiet_channels = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

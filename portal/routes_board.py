@@ -39,6 +39,13 @@ routes = [
         notifications.notifications_count,
         name="notifications_count",
     ),
+    Route("/staff/notifications/e-mail", notifications.mail_preferences, name="mail_preferences"),
+    Route(
+        "/staff/notifications/e-mail",
+        notifications.mail_preferences_save,
+        methods=["POST"],
+        name="mail_preferences_save",
+    ),
     Route("/staff/feedback/new", log_feedback.log_feedback_form, name="log_feedback"),
     Route(
         "/staff/feedback/new",

@@ -8,11 +8,15 @@ claims (one warning, one escalation, one alert per quiet spell) make it once.
 
 Staff mails are in English (the staff pages are) and say no more than the notification:
 no customer address, no message text, just the notification's words and a link.
+
+Each person chooses which kinds also come by e-mail (:data:`PREFERENCES`, one `StaffUser`
+column per kind, all on by default); the recipients' query leaves out whoever said no. The
+install-wide `PORTAL_STAFF_MAIL=false` still wins: the sweeper then queues no staff mail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from feedback.customer_mail import NAME_LIMIT, header_text, is_mail_address
 from feedback.models import FeedbackItem, OutboxMail
-from portal.models import StaffUser
+from portal.models import Role, StaffUser
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -30,6 +34,85 @@ WARNING = "staff_warning"
 ESCALATION = "staff_escalation"
 CHANNEL = "staff_channel"
 KINDS = (WARNING, ESCALATION, CHANNEL)
+
+#: Form values of a preference: e-mail as well as in-app, or in-app only.
+EMAIL, IN_APP = "1", "0"
+
+
+@dataclass(frozen=True)
+class MailPreference:
+    """One kind of staff mail a person can turn off: its outbox kind and `StaffUser` column."""
+
+    kind: str
+    field: str
+    label: str
+    hint: str
+    # Roles that can receive it at all; the page offers it only to them.
+    roles: tuple[Role, ...] = tuple(Role)
+
+    def applies_to(self, role: str) -> bool:
+        return role in self.roles
+
+
+PREFERENCES = (
+    MailPreference(
+        WARNING,
+        "mail_warnings",
+        "Target warnings",
+        "An item I own is close to its first-response or resolution target "
+        "(for an item nobody owns, its team's manager is warned).",
+    ),
+    MailPreference(
+        ESCALATION,
+        "mail_escalations",
+        "Breaches",
+        "An item of a team I manage missed its target "
+        "(every manager and admin, when the team has no manager).",
+    ),
+    MailPreference(
+        CHANNEL,
+        "mail_quiet_channels",
+        "Quiet channels",
+        "Nothing has come through the web form, e-mail, phone or in person for unusually long.",
+        roles=(Role.MANAGER, Role.ADMIN),
+    ),
+)
+_FIELD_FOR_KIND = {preference.kind: preference.field for preference in PREFERENCES}
+
+
+def preferences_for(role: str) -> tuple[MailPreference, ...]:
+    """The kinds someone with `role` can receive, so the ones their page offers."""
+    return tuple(preference for preference in PREFERENCES if preference.applies_to(role))
+
+
+def validate_mail_preferences(
+    form: Mapping[str, object], offered: Iterable[MailPreference]
+) -> tuple[dict[str, bool] | None, dict[str, str]]:
+    """`StaffUser` column -> wants e-mail, for each offered kind; or None and the messages.
+
+    Each kind is a required choice (`EMAIL` or `IN_APP`), so a missing or mangled field is
+    an error rather than a silent "off". Kinds not offered are not changed.
+    """
+    values: dict[str, bool] = {}
+    errors: dict[str, str] = {}
+    for preference in offered:
+        value = form.get(preference.field)
+        if value not in (EMAIL, IN_APP):
+            errors[preference.field] = (
+                f"{preference.label}: choose e-mail and in-app, or in-app only."
+            )
+            continue
+        values[preference.field] = value == EMAIL
+    return (None, errors) if errors else (values, {})
+
+
+async def save_mail_preferences(staff_id: int, values: Mapping[str, bool]) -> None:
+    """Store one person's choices (columns from :func:`validate_mail_preferences`)."""
+    allowed = set(_FIELD_FOR_KIND.values())
+    if not values or not set(values) <= allowed:
+        raise ValueError(f"mail preferences are {sorted(allowed)}, got {sorted(values)}")
+    await StaffUser.filter(id=staff_id).update(**values)
+
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -61,8 +144,12 @@ async def queue_staff_mail(
     now: datetime,
     item: FeedbackItem | None = None,
 ) -> int:
-    """Write one outbox mail per active recipient with a usable address; how many were written."""
-    staff = await StaffUser.filter(id__in=sorted(set(recipient_ids)), is_active=True).order_by("id")
+    """Write one outbox mail per active recipient who wants this `kind` by e-mail and has a
+    usable address; how many were written.
+    """
+    staff = await StaffUser.filter(
+        id__in=sorted(set(recipient_ids)), is_active=True, **{_FIELD_FOR_KIND[kind]: True}
+    ).order_by("id")
     title = header_text(subject)
     mails = []
     for member in staff:

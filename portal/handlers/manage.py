@@ -49,6 +49,7 @@ from triage.settings_forms import (
     validate_team,
 )
 from triage.settings_store import save_with_single_default, set_team_members
+from triage.staff_mail import PREFERENCES as MAIL_PREFERENCES
 from triage.target_review import REVIEW_WEEKS, review_targets
 from triage.targets import DEFAULT_POLICIES
 
@@ -305,6 +306,7 @@ async def _staff_page(
         "staff",
         {
             "members": members,
+            "mail_preferences": MAIL_PREFERENCES,
             "roles": _roles_for(user),
             "values": values,
             "errors": errors,
@@ -354,7 +356,7 @@ async def _staff_row(request: Request, member_id: int, *, status_code: int = 200
         return render(
             request,
             "manager/partials/_staff_row.html",
-            {"member": member},
+            {"member": member, "mail_preferences": MAIL_PREFERENCES},
             status_code=status_code,
             headers={"Vary": "HX-Request"},
         )
