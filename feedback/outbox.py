@@ -53,9 +53,27 @@ class MailServer:
     sender: str
     username: str = ""
     password: str = ""
-    starttls: bool = True
+    # "starttls" (upgrade after connecting), "tls" (implicit TLS, port 465) or "none".
+    security: str = "starttls"
+    # Extra CA certificates (PEM) to trust for the server; "" = the system's only.
+    ca_file: str = ""
     timeout: float = SMTP_TIMEOUT_SECONDS
     reply_address: ReplyAddress | None = None  # inbound mail configured: Reply-To per item
+
+    def __post_init__(self) -> None:
+        if self.security not in ("starttls", "tls", "none"):
+            raise ValueError(f"security must be starttls, tls or none, got {self.security!r}")
+
+    def connect_options(self) -> dict[str, Any]:
+        """aiosmtplib.SMTP's TLS arguments. Certificates are always verified; `ca_file` only
+        adds what to trust (for a private CA), it never turns verification off.
+        """
+        return {
+            "use_tls": self.security == "tls",
+            "start_tls": self.security == "starttls",
+            "validate_certs": True,
+            "cert_bundle": self.ca_file or None,
+        }
 
     @classmethod
     def from_settings(cls, settings: Any) -> MailServer | None:
@@ -73,7 +91,8 @@ class MailServer:
             sender=settings.mail_from,
             username=settings.smtp_username,
             password=str(settings.smtp_password),
-            starttls=settings.smtp_starttls,
+            security=settings.smtp_security,
+            ca_file=settings.smtp_ca_file,
             reply_address=reply_address,
         )
 
@@ -209,8 +228,8 @@ async def send_due(
         async with aiosmtplib.SMTP(
             hostname=server.host,
             port=server.port,
-            start_tls=server.starttls,
             timeout=server.timeout,
+            **server.connect_options(),
         ) as smtp:
             if server.username:
                 await smtp.login(server.username, server.password)

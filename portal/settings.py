@@ -74,6 +74,51 @@ def _is_plain_address(value: str) -> bool:
     )
 
 
+#: How the outbox sender secures its SMTP connection (PORTAL_SMTP_SECURITY).
+SMTP_SECURITY = {
+    "starttls": "STARTTLS",  # connect in plain text, then upgrade (usually port 587)
+    "tls": "implicit TLS",  # TLS from the first byte (usually port 465, "SMTPS")
+    "none": "no encryption",  # a local relay or tests only
+}
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 587}
+
+
+def _smtp_security(config: Config) -> str:
+    """PORTAL_SMTP_SECURITY, else the older PORTAL_SMTP_STARTTLS (true: starttls, false: none).
+
+    Both may be set only when they agree; anything else fails loudly.
+    """
+    security = config("PORTAL_SMTP_SECURITY", default="").strip().lower()
+    if security and security not in SMTP_SECURITY:
+        raise ValueError(
+            f"PORTAL_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {security!r}"
+        )
+    starttls_text = config("PORTAL_SMTP_STARTTLS", default="").strip()
+    if not starttls_text:
+        return security or "starttls"
+    starttls = config("PORTAL_SMTP_STARTTLS", cast=bool)
+    if security and starttls != (security == "starttls"):
+        raise ValueError(
+            f"PORTAL_SMTP_STARTTLS={starttls_text} contradicts PORTAL_SMTP_SECURITY={security}: "
+            "set PORTAL_SMTP_SECURITY alone"
+        )
+    return security or ("starttls" if starttls else "none")
+
+
+def _readable_file(name: str, value: str) -> str:
+    """A path that must name a readable file (checked at start-up, not at the first mail)."""
+    if not value:
+        return ""
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ValueError(f"{name}: no such file: {value!r}")
+    try:
+        path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot read {value!r}: {exc.strerror}") from exc
+    return str(path)
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -114,7 +159,10 @@ class Settings:
     smtp_port: int = 587
     smtp_username: str = ""
     smtp_password: Secret = field(default_factory=lambda: Secret(""))
-    smtp_starttls: bool = True
+    # "starttls", "tls" (implicit, port 465) or "none" (SMTP_SECURITY).
+    smtp_security: str = "starttls"
+    # CA certificates (PEM) to trust for the SMTP server besides the system's; "" = system's.
+    smtp_ca_file: str = ""
     mail_from: str = ""
     mail_send_seconds: int = 10
     # Mail staff the sweeper's warnings, breaches and quiet-channel alerts through the same
@@ -128,6 +176,15 @@ class Settings:
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def smtp_starttls(self) -> bool:
+        """The older on/off view of `smtp_security` (STARTTLS or not)."""
+        return self.smtp_security == "starttls"
+
+    @property
+    def smtp_security_label(self) -> str:
+        return SMTP_SECURITY[self.smtp_security]
 
     @property
     def mail_configured(self) -> bool:
@@ -175,6 +232,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         raise ValueError(f"DATABASE_URL must be sqlite://… or postgres://…, got {database_url!r}")
     if database_url.startswith("postgresql://"):
         database_url = "postgres://" + database_url.removeprefix("postgresql://")
+    smtp_security = _smtp_security(config)
     values: dict[str, object] = {
         "database_url": database_url,
         "secret_key": _read_secret(config, "SECRET_KEY", var_dir),
@@ -212,10 +270,15 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "retrain_after": config("PORTAL_RETRAIN_AFTER", cast=int, default=50),
         "retrain_check_seconds": config("PORTAL_RETRAIN_CHECK_SECONDS", cast=int, default=300),
         "smtp_host": _header_value("PORTAL_SMTP_HOST", config("PORTAL_SMTP_HOST", default="")),
-        "smtp_port": config("PORTAL_SMTP_PORT", cast=int, default=587),
+        "smtp_port": config(
+            "PORTAL_SMTP_PORT", cast=int, default=SMTP_DEFAULT_PORTS[smtp_security]
+        ),
         "smtp_username": config("PORTAL_SMTP_USERNAME", default=""),
         "smtp_password": _optional_secret(config, "PORTAL_SMTP_PASSWORD"),
-        "smtp_starttls": config("PORTAL_SMTP_STARTTLS", cast=bool, default=True),
+        "smtp_security": smtp_security,
+        "smtp_ca_file": _readable_file(
+            "PORTAL_SMTP_CA_FILE", config("PORTAL_SMTP_CA_FILE", default="").strip()
+        ),
         "mail_from": _header_value("PORTAL_MAIL_FROM", config("PORTAL_MAIL_FROM", default="")),
         "mail_send_seconds": config("PORTAL_MAIL_SEND_SECONDS", cast=int, default=10),
         "staff_mail": config("PORTAL_STAFF_MAIL", cast=bool, default=True),
@@ -246,6 +309,10 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         )
     if not 1024 <= settings.mail_in_max_bytes <= 100 * 1024 * 1024:
         raise ValueError("PORTAL_MAIL_IN_MAX_BYTES must be between 1024 and 104857600")
+    if settings.smtp_security not in SMTP_SECURITY:
+        raise ValueError(f"smtp_security must be one of {', '.join(SMTP_SECURITY)}")
+    if settings.smtp_ca_file and settings.smtp_security == "none":
+        raise ValueError("PORTAL_SMTP_CA_FILE needs PORTAL_SMTP_SECURITY=starttls or tls")
     if not 0 < settings.smtp_port < 65536 or settings.mail_send_seconds < 1:
         raise ValueError("PORTAL_SMTP_PORT must be 1-65535, PORTAL_MAIL_SEND_SECONDS >= 1")
     return settings

@@ -20,7 +20,7 @@ from portal.settings import tortoise_config
 async def main(url: str, port: int, start_at: float) -> None:
     await Tortoise.init(config=tortoise_config(url))
     server = MailServer(
-        host="127.0.0.1", port=port, sender="Care <care@example.test>", starttls=False
+        host="127.0.0.1", port=port, sender="Care <care@example.test>", security="none"
     )
     try:
         await asyncio.sleep(max(0.0, start_at - time.time()))

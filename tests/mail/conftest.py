@@ -98,7 +98,7 @@ def with_smtp(settings: Settings, port: int, host: str = "127.0.0.1") -> Setting
         settings,
         smtp_host=host,
         smtp_port=port,
-        smtp_starttls=False,
+        smtp_security="none",
         mail_from="Customer care <care@example.test>",
     )
 

@@ -6,8 +6,12 @@ import pytest
 
 from portal.settings import load_settings
 
+SMTP_VARIABLES = ("PORTAL_SMTP_SECURITY", "PORTAL_SMTP_STARTTLS", "PORTAL_SMTP_PORT")
+
 
 def _load(monkeypatch, tmp_path, **env: str):
+    for name in (*SMTP_VARIABLES, "PORTAL_SMTP_CA_FILE"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return load_settings(env_file=tmp_path / "none.env", var_dir=tmp_path, secret_key="k")
@@ -56,3 +60,53 @@ def test_it_refuses_a_line_break_in_the_sender(monkeypatch, tmp_path) -> None:
             PORTAL_SMTP_HOST="smtp.example.com",
             PORTAL_MAIL_FROM="Care <care@example.com>\r\nBcc: victim@example.org",
         )
+
+
+@pytest.mark.parametrize(
+    ("env", "security", "port"),
+    [
+        ({}, "starttls", 587),
+        ({"PORTAL_SMTP_SECURITY": "starttls"}, "starttls", 587),
+        ({"PORTAL_SMTP_SECURITY": "TLS"}, "tls", 465),
+        ({"PORTAL_SMTP_SECURITY": "tls", "PORTAL_SMTP_PORT": "2465"}, "tls", 2465),
+        ({"PORTAL_SMTP_SECURITY": "none"}, "none", 587),
+        # The older variable still works alone...
+        ({"PORTAL_SMTP_STARTTLS": "false"}, "none", 587),
+        ({"PORTAL_SMTP_STARTTLS": "true"}, "starttls", 587),
+        # ...and may sit next to the new one when they agree.
+        ({"PORTAL_SMTP_SECURITY": "tls", "PORTAL_SMTP_STARTTLS": "false"}, "tls", 465),
+        ({"PORTAL_SMTP_SECURITY": "starttls", "PORTAL_SMTP_STARTTLS": "1"}, "starttls", 587),
+    ],
+)
+def test_it_reads_the_smtp_security(monkeypatch, tmp_path, env, security, port) -> None:
+    settings = _load(monkeypatch, tmp_path, **env)
+    assert (settings.smtp_security, settings.smtp_port) == (security, port)
+    assert settings.smtp_starttls is (security == "starttls")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"PORTAL_SMTP_SECURITY": "ssl"},
+            "PORTAL_SMTP_SECURITY must be one of starttls, tls, none",
+        ),
+        ({"PORTAL_SMTP_SECURITY": "tls", "PORTAL_SMTP_STARTTLS": "true"}, "contradicts"),
+        ({"PORTAL_SMTP_SECURITY": "none", "PORTAL_SMTP_STARTTLS": "1"}, "contradicts"),
+        ({"PORTAL_SMTP_STARTTLS": "maybe"}, "PORTAL_SMTP_STARTTLS"),
+    ],
+)
+def test_it_refuses_a_bad_smtp_security(monkeypatch, tmp_path, env, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        _load(monkeypatch, tmp_path, **env)
+
+
+def test_it_reads_a_ca_file_and_refuses_a_missing_one(monkeypatch, tmp_path) -> None:
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n")
+    settings = _load(monkeypatch, tmp_path, PORTAL_SMTP_CA_FILE=str(ca_file))
+    assert settings.smtp_ca_file == str(ca_file)
+    with pytest.raises(ValueError, match="PORTAL_SMTP_CA_FILE: no such file"):
+        _load(monkeypatch, tmp_path, PORTAL_SMTP_CA_FILE=str(tmp_path / "missing.pem"))
+    with pytest.raises(ValueError, match="PORTAL_SMTP_CA_FILE needs"):
+        _load(monkeypatch, tmp_path, PORTAL_SMTP_CA_FILE=str(ca_file), PORTAL_SMTP_SECURITY="none")
