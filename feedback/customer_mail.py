@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from feedback.addresses import is_mail_address
 from feedback.models import Customer, FeedbackItem, OutboxMail
 from portal import i18n
 from portal.i18n import N_
@@ -28,9 +29,6 @@ CUSTOMER_KINDS = ("confirmation", "staff_reply", "resolution")
 SUBJECT_LIMIT = 255
 NAME_LIMIT = 120
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
-_ADDRESS = re.compile(
-    r"^[^@\s<>\"(),;:\[\]\\]+@[^@\s<>\"(),;:\[\]\\]+\.[^@\s<>\"(),;:\[\]\\.]{2,}$"
-)
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -57,11 +55,6 @@ class CustomerLinks:
 def header_text(value: str, limit: int = SUBJECT_LIMIT) -> str:
     """One line for a mail header: line breaks and control characters become spaces."""
     return " ".join(_CONTROL.sub(" ", value).split())[:limit]
-
-
-def is_mail_address(value: str) -> bool:
-    """A plain address (no display name, no line breaks) that is safe in a To header."""
-    return bool(_ADDRESS.match(value))
 
 
 async def _queue(

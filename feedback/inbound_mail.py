@@ -36,9 +36,10 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from feedback import audit
+from feedback.addresses import normalise_email
 from feedback.conversation import add_customer_reply, reply_refusal
 from feedback.customer_mail import CUSTOMER_KINDS, CustomerLinks, header_text
-from feedback.intake import LIMITS, Submission, normalise_email, submit_feedback
+from feedback.intake import LIMITS, Submission, submit_feedback
 from feedback.label_review import GENERIC_CATEGORY
 from feedback.mail_parsing import ParsedMail, parse_mail
 from feedback.models import (

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from feedback import audit, model_store
+from feedback.addresses import is_mail_address, normalise_email
 from feedback.at_risk import flag_repeat_complainant
 from feedback.customer_mail import CustomerLinks, queue_confirmation
 from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
@@ -36,7 +37,6 @@ LIMITS = {
     "subject": 200,
     "message": 10_000,
 }
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]{2,}$")
 _PHONE = re.compile(r"^[0-9+()./\- ]{5,40}$")
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
@@ -55,11 +55,6 @@ class Submission:
     order_reference: str = ""
     touchpoint: str = ""
     submission_token: str | None = None
-
-
-def normalise_email(email: str) -> str:
-    """Trimmed and lower-cased: one customer per address however they type it."""
-    return email.strip().lower()
 
 
 def _clean(value: Any) -> str:
@@ -81,7 +76,7 @@ def validate_submission(
         errors["name"] = N_("Tell us your name so we know who to answer.")
     if not values["email"]:
         errors["email"] = N_("Enter your e-mail address so we can answer you.")
-    elif not _EMAIL.match(values["email"]):
+    elif not is_mail_address(values["email"]):
         errors["email"] = N_("Enter an e-mail address like name@example.com.")
     if values["phone"] and not _PHONE.match(values["phone"]):
         errors["phone"] = N_("Use digits, spaces and + ( ) - only, or leave it empty.")

@@ -22,7 +22,8 @@ from email.utils import getaddresses
 from bs4 import BeautifulSoup
 from mailparser_reply import EmailReplyParser
 
-from feedback.customer_mail import NAME_LIMIT, header_text, is_mail_address
+from feedback.addresses import is_mail_address, normalise_email
+from feedback.customer_mail import NAME_LIMIT, header_text
 
 #: The line above which a customer writes their reply (templates/mail/*). The words in it
 #: are translated, so it is found by its `##-` … `-##` frame, quoted (`> `) or not.
@@ -92,7 +93,7 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
         pairs = getaddresses(values)
     except Exception:  # noqa: BLE001
         return []
-    return [(header_text(name, NAME_LIMIT), address.strip().lower()) for name, address in pairs]
+    return [(header_text(name, NAME_LIMIT), normalise_email(address)) for name, address in pairs]
 
 
 def _header_addresses(message: Message, name: str) -> list[tuple[str, str]]:

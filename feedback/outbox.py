@@ -28,7 +28,8 @@ import aiosmtplib
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
-from feedback.customer_mail import CUSTOMER_KINDS, NAME_LIMIT, header_text, is_mail_address
+from feedback.addresses import is_mail_address
+from feedback.customer_mail import CUSTOMER_KINDS, NAME_LIMIT, header_text
 from feedback.models import MailStatus, OutboxMail
 from feedback.reply_address import ReplyAddress
 

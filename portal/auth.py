@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.requests import Request
 
+from feedback.addresses import is_mail_address, normalise_email
 from portal import throttle
 from portal.models import Role, StaffUser
 
@@ -47,14 +48,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def normalise_email(email: str) -> str:
-    """Lower-cased, trimmed e-mail: the one key for customers and staff alike."""
-    return email.strip().lower()
-
-
 async def create_staff(email: str, name: str, password: str, role: Role = Role.AGENT) -> StaffUser:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if not is_mail_address(normalise_email(email)):
+        # Staff mail goes to this address: refuse one the outbox could never send to.
+        raise ValueError(f"not an e-mail address like name@example.com: {email.strip()[:80]!r}")
     return await StaffUser.create(
         email=normalise_email(email),
         name=name.strip(),

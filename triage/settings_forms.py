@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from feedback.addresses import is_mail_address, normalise_email
 from triage.calendar import BusinessCalendar
 from triage.priority import KINDS, PRIORITIES
 
@@ -69,7 +70,6 @@ LIMITS: Mapping[str, int] = {
 }
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _ID_RE = re.compile(r"[0-9]{1,9}")
 
 
@@ -559,10 +559,10 @@ def validate_new_staff(
 ) -> tuple[StaffValues | None, Errors]:
     """A new staff account. The e-mail is normalised (trimmed, lower case)."""
     errors: Errors = {}
-    email = _text(form, "email").lower()
+    email = normalise_email(_text(form, "email"))
     if not email:
         errors["email"] = "Enter their work e-mail address."
-    elif len(email) > LIMITS["email"] or not _EMAIL_RE.fullmatch(email):
+    elif len(email) > LIMITS["email"] or not is_mail_address(email):
         errors["email"] = "Enter an e-mail address such as name@example.com."
     name = _required_text(form, "name", LIMITS["staff_name"], "their name", errors)
     role = _text(form, "role")

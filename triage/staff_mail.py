@@ -23,7 +23,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from feedback.customer_mail import NAME_LIMIT, header_text, is_mail_address
+from feedback.addresses import is_mail_address
+from feedback.customer_mail import NAME_LIMIT, header_text
 from feedback.models import FeedbackItem, OutboxMail
 from portal.models import Role, StaffUser
 
