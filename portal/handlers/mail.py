@@ -20,7 +20,7 @@ from feedback.models import InboundOutcome
 from feedback.outbox import BACKOFF_MINUTES, MAX_ATTEMPTS, outbox_summary, retry_failed
 from portal.auth import require_role
 from portal.clock import utcnow
-from portal.handlers.public import wake_mail_sender
+from portal.mail_links import wake_mail_sender
 from portal.models import Role
 from portal.security import read_form
 from portal.templating import is_fragment_request, render

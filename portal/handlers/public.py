@@ -16,7 +16,6 @@ from feedback.conversation import (
     reply_refusal,
     reply_window_ends,
 )
-from feedback.customer_mail import CustomerLinks
 from feedback.intake import LIMITS, new_submission_token, submit_feedback, validate_submission
 from feedback.models import FeedbackItem, Kind, Message, Status, SurveyResponse
 from feedback.resolution import (
@@ -28,11 +27,11 @@ from feedback.resolution import (
 from portal import throttle
 from portal.clock import utcnow
 from portal.i18n import N_, current_language
+from portal.mail_links import TRACKING, customer_links, tracking_token, wake_mail_sender
 from portal.security import CSRFError, InvalidToken, check_csrf, read_form
 from portal.templating import render
 
 HONEYPOT_FIELD = "website"
-TRACKING = "tracking-link"
 KIND_LABELS = {
     Kind.COMPLAINT: N_("Complaint"),
     Kind.COMMENT: N_("Comment"),
@@ -44,28 +43,6 @@ KIND_LABELS = {
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def tracking_token(request: Request, item: FeedbackItem) -> str:
-    return request.app.state.signer.sign(item.id, purpose=TRACKING)
-
-
-def tracking_url(request: Request, item: FeedbackItem) -> str:
-    """The tracking link for mail: absolute on `PORTAL_BASE_URL`, wherever the request came."""
-    path = request.app.url_path_for("tracking", token=tracking_token(request, item))
-    return f"{request.app.state.settings.base_url}{path}"
-
-
-def customer_links(request: Request) -> CustomerLinks:
-    """Absolute links (PORTAL_BASE_URL) that mails to customers carry."""
-    return CustomerLinks(tracking=lambda item: tracking_url(request, item))
-
-
-def wake_mail_sender(request: Request) -> None:
-    """Send new mail now rather than at the sender's next round (it runs in the lifespan)."""
-    wakeup = getattr(request.app.state, "mail_wakeup", None)
-    if wakeup is not None:
-        wakeup.set()
 
 
 async def item_from_token(request: Request, token: str) -> FeedbackItem:

@@ -36,6 +36,7 @@ from portal.auth import require_role
 from portal.clock import utcnow
 from portal.handlers import public, staff
 from portal.i18n import N_
+from portal.mail_links import customer_links, wake_mail_sender
 from portal.models import Role, StaffUser
 from portal.security import CSRFError, check_csrf, read_form, same_site_path
 from portal.templating import is_fragment_request, render
@@ -115,13 +116,13 @@ async def resolve_submit(request: Request) -> Response:
     if data is None:
         return await _resolve_form(request, item, values=values, errors=errors, status=422)
     try:
-        await resolve_item(item, user, data, utcnow(), links=public.customer_links(request))
+        await resolve_item(item, user, data, utcnow(), links=customer_links(request))
     except ResolutionError as exc:
         item, _ = await get_item_for_user(user, item.id)
         return await _resolve_form(
             request, item, values=values, errors={"form": str(exc)}, status=409
         )
-    public.wake_mail_sender(request)
+    wake_mail_sender(request)
     return _navigate(request, str(request.url_for("staff_item", item_id=item.id)) + "#resolutions")
 
 

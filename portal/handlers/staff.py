@@ -24,7 +24,8 @@ from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
-from portal.handlers import public, saved_replies
+from portal.handlers import saved_replies
+from portal.mail_links import customer_links, wake_mail_sender
 from portal.models import Role, StaffUser
 from portal.security import read_form, same_site_path
 from portal.templating import is_fragment_request, render
@@ -282,7 +283,7 @@ async def item_reply(request: Request) -> Response:
             body,
             now=utcnow(),
             internal=internal,
-            links=public.customer_links(request),
+            links=customer_links(request),
         )
     except ConversationError as exc:
         return await _item_page(
@@ -290,7 +291,7 @@ async def item_reply(request: Request) -> Response:
         )
     await saved_replies.count_use(form, item, user)
     if not internal:
-        public.wake_mail_sender(request)
+        wake_mail_sender(request)
     return RedirectResponse(
         str(request.url_for("staff_item", item_id=item.id)) + "#conversation", status_code=303
     )
