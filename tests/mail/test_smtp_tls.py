@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 
 from feedback.models import MailStatus, OutboxMail
+from feedback.outbox import SendReport
 from portal.app import create_app
 from portal.settings import Settings
 from tests.conftest import sign_in, submit
@@ -89,13 +90,17 @@ def _using(settings: Settings, server: SmtpServer, security: str, ca_file: str =
     )
 
 
+async def _send_one(client: httpx.AsyncClient, settings: Settings) -> SendReport:
+    """A public submission (which queues its confirmation), then one sender pass."""
+    await submit(client)
+    return await deliver(settings)
+
+
 async def test_it_sends_over_implicit_tls_trusting_the_ca_file(
     client, db, implicit_tls_server, ca_file
 ) -> None:
     server, collector = implicit_tls_server
-    settings = _using(db, server, "tls", ca_file)
-    await submit(client)
-    report = await deliver(settings)
+    report = await _send_one(client, _using(db, server, "tls", ca_file))
     assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
     [mail] = server.received
     assert mail.rcpt_tos == ["jo.park@example.com"]
@@ -105,9 +110,7 @@ async def test_it_sends_over_implicit_tls_trusting_the_ca_file(
 
 async def test_it_refuses_a_server_it_cannot_verify(client, db, implicit_tls_server) -> None:
     server, _collector = implicit_tls_server
-    settings = _using(db, server, "tls")  # no CA file: the test CA is not trusted
-    await submit(client)
-    report = await deliver(settings)
+    report = await _send_one(client, _using(db, server, "tls"))  # the test CA is not trusted
     assert (report.sent, report.retrying) == (0, 1)
     assert server.received == []
     mail = await OutboxMail.get()
@@ -121,8 +124,7 @@ async def test_it_checks_the_certificate_names_the_host(
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("mail.example.test").configure_cert(context)  # not 127.0.0.1
     with _serve(ssl_context=context) as (server, _collector):
-        await submit(client)
-        report = await deliver(_using(db, server, "tls", ca_file))
+        report = await _send_one(client, _using(db, server, "tls", ca_file))
         assert report.retrying == 1 and server.received == []
         assert "CERTIFICATE_VERIFY_FAILED" in (await OutboxMail.get()).last_error
 
@@ -131,8 +133,7 @@ async def test_it_upgrades_with_starttls_trusting_the_ca_file(
     client, db, starttls_server, ca_file
 ) -> None:
     server, collector = starttls_server
-    await submit(client)
-    report = await deliver(_using(db, server, "starttls", ca_file))
+    report = await _send_one(client, _using(db, server, "starttls", ca_file))
     assert report.sent == 1
     assert collector.tls_versions == ["TLSv1.3"]
 
@@ -143,8 +144,7 @@ async def test_implicit_tls_does_not_talk_plain_smtp_first(
     # A STARTTLS server greets in plain text: a sender set to implicit TLS must not fall
     # back to talking plain text to it.
     server, _collector = starttls_server
-    await submit(client)
-    report = await deliver(_using(db, server, "tls", ca_file))
+    report = await _send_one(client, _using(db, server, "tls", ca_file))
     assert report.sent == 0 and report.retrying == 1
     assert server.received == []
 
