@@ -39,7 +39,7 @@ IDENT = "feedback-portal inbound mail"
 
 def customer_links_for(settings: Settings, signer: Signer) -> CustomerLinks:
     """Tracking links for mails written outside a request (the same route and signing)."""
-    from portal.handlers.public import TRACKING
+    from portal.mail_links import TRACKING
     from portal.routes import routes
 
     router = Router(routes)

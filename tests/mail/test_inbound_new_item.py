@@ -13,7 +13,7 @@ from feedback.models import (
     Message,
     OutboxMail,
 )
-from portal.handlers.public import TRACKING
+from portal.mail_links import TRACKING
 from portal.security import Signer
 from tests.mail.conftest import compose, send_to
 from triage.models import RoutingRule, Team
