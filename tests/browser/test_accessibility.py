@@ -255,6 +255,17 @@ def _resolve_refused(page: Page, site: Site) -> None:
     page.wait_for_selector("#resolve-errors")
 
 
+def _mail_preferences_refused(page: Page, site: Site) -> None:
+    # Radios always offer a choice: clear one to send the form without it.
+    page.goto(f"{site.url}/staff/notifications/e-mail")
+    page.evaluate(
+        "() => document.querySelectorAll('#mail_warnings input')"
+        ".forEach(input => { input.checked = false; })"
+    )
+    page.click("#mail-preferences button[type=submit]")
+    page.wait_for_selector("#error-summary")
+
+
 def _board_card_open(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/staff/board")
     page.locator("article.board-card summary").first.click()
@@ -294,6 +305,9 @@ PAGES: dict[str, Audit] = {
     "log-feedback-with-mistakes": Audit("agent", _log_feedback_with_mistakes),
     "notifications": Audit("manager", path("/staff/notifications")),
     "notifications-empty": Audit("admin", path("/staff/notifications")),
+    "mail-preferences": Audit("agent", path("/staff/notifications/e-mail")),
+    "mail-preferences-manager": Audit("manager", path("/staff/notifications/e-mail")),
+    "mail-preferences-refused": Audit("manager", _mail_preferences_refused),
     "dashboard": Audit("manager", path("/manager?period=90"), undecidable=CHART_TEXT),
     "dashboard-empty": Audit(
         "manager", path("/manager?start=2001-01-01&end=2001-01-28"), undecidable=CHART_TEXT
@@ -358,6 +372,7 @@ PHONE_PAGES = [
     "search",
     "log-feedback-with-mistakes",
     "notifications",
+    "mail-preferences-manager",
     "dashboard",
     "drill-down",
     "manage-staff",
