@@ -209,7 +209,7 @@ MODEL_MODULES = ["portal.models", "feedback.models", "triage.models"]
 def tortoise_config(database_url: str) -> dict:
     """The Tortoise config for a database URL (used by the app, the CLI and the tests)."""
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _with_sqlite_busy_timeout(database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -220,6 +220,20 @@ def tortoise_config(database_url: str) -> dict:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+#: How long an SQLite connection waits for another process's write to finish before giving up
+#: with "database is locked". Several app processes (and `portal sweep`, `portal receive-mail`)
+#: share one file; SQLite's default of 5 s ran out on a loaded 2-core machine.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _with_sqlite_busy_timeout(database_url: str) -> str:
+    """The SQLite URL with a busy timeout (Tortoise runs URL parameters as PRAGMAs)."""
+    if not database_url.startswith("sqlite://") or "busy_timeout=" in database_url:
+        return database_url
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"
 
 
 def load_settings(env_file: str | Path | None = None, **overrides: object) -> Settings:
