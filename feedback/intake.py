@@ -7,6 +7,7 @@ for all.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
 from feedback import audit, model_store
@@ -114,6 +115,17 @@ def new_reference() -> str:
     return "FB-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
 
 
+def is_sqlite_lock_conflict(error: OperationalError) -> bool:
+    """SQLite refused a write because another process wrote first ("database is locked").
+
+    The busy timeout covers a writer waiting for another; this is the case it cannot cover:
+    a transaction that had already read (on its first statement SQLite reads the schema)
+    cannot take the write lock after another process committed, and fails at once. The
+    whole transaction is rolled back, so writing it again is safe.
+    """
+    return "database is locked" in str(error)
+
+
 def new_submission_token() -> str:
     """Put in the form once; a double click or resubmit reuses it and creates one item."""
     return secrets.token_urlsafe(24)
@@ -156,14 +168,21 @@ async def submit_feedback(
             return existing, False
     sentiment = score_text(f"{submission.subject}\n{submission.message}")
     labels = suggest_labels(submission.category, sentiment)
-    last_error: IntegrityError | None = None
-    for _attempt in range(4):
+    last_error: OperationalError | None = None
+    for attempt in range(4):
         try:
             item = await _create_item(
                 submission, labels, now, channel, language, logged_by, new_customer_segment, links
             )
             break
-        except IntegrityError as exc:
+        except OperationalError as exc:
+            if not isinstance(exc, IntegrityError):
+                if not is_sqlite_lock_conflict(exc):
+                    raise
+                # The transaction was rolled back whole: wait a moment and write it again.
+                last_error = exc
+                await asyncio.sleep(0.05 * 2**attempt)
+                continue
             last_error = exc
             if submission.submission_token:
                 existing = await FeedbackItem.get_or_none(
