@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute, NoMatchFound
 from starlette.templating import Jinja2Templates
 
 from portal import i18n
@@ -33,7 +35,45 @@ def build_templates() -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.globals["url_for"] = url_for  # Jinja2Templates keeps a url_for already set
     return Jinja2Templates(env=env, context_processors=[_request_context])
+
+
+def _named_routes(request: Request) -> dict[str, list[BaseRoute]]:
+    """The app's routes by name, built on first use (the route table does not change)."""
+    index = getattr(request.app.state, "routes_by_name", None)
+    if index is None:
+        index = {}
+        for route in request.scope["router"].routes:
+            name = getattr(route, "name", None)
+            if name:
+                index.setdefault(name, []).append(route)
+        request.app.state.routes_by_name = index
+    return index
+
+
+@pass_context
+def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    """Starlette's `url_for` for templates, the same absolute URL, found without a walk.
+
+    Starlette tries every route in turn for each link, and a board of cards makes a few
+    hundred links: that walk was a fifth of the board's time. Routes are looked up by name
+    (an index per router); a name the index does not hold (a route inside a mount) falls
+    back to Starlette's own lookup.
+    """
+    request: Request = context["request"]
+    for route in _named_routes(request).get(name, ()):
+        try:
+            url_path = route.url_path_for(name, **path_params)
+        except NoMatchFound:
+            continue
+        if url_path.host or url_path.protocol == "websocket":  # Starlette knows those
+            break
+        base = request.scope.get("portal.base_url")
+        if base is None:
+            base = request.scope["portal.base_url"] = str(request.base_url).rstrip("/")
+        return URL(base + url_path)
+    return request.url_for(name, **path_params)
 
 
 def viewer_zone(request: Request) -> Any:
