@@ -183,3 +183,14 @@ async def test_it_adds_and_removes_a_collaborator(client, agent, teammate) -> No
         url, data={"csrf_token": token, "staff_id": str(teammate.id), "action": "remove"}
     )
     assert await item.collaborators.all().count() == 0
+
+
+async def test_it_names_a_change_once_on_the_audit_trail(client, agent) -> None:
+    await submit(client)
+    item = await FeedbackItem.get()
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get(f"/staff/items/{item.id}")).text, "html.parser")
+    lines = [" ".join(li.get_text().split()) for li in page.select("ol li")]
+    priority = [line for line in lines if "system: priority" in line]
+    assert priority, lines
+    assert not any("priority priority" in line for line in priority)
