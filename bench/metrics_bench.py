@@ -26,7 +26,6 @@ import math
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -36,10 +35,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_db import bench_database, catch_up_id_sequences, create_bench_reps  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
-from portal.cli import migrate_database  # noqa: E402
-from portal.settings import load_settings  # noqa: E402
 from triage import metrics  # noqa: E402
 from triage.metrics import MetricFilters  # noqa: E402
 
@@ -364,7 +362,6 @@ def generate_items(
 
 async def fill(n: int, is_sqlite: bool, seed: int) -> float:
     from feedback.models import Customer
-    from portal.models import StaffUser
     from triage.models import Team
 
     rng = random.Random(seed)
@@ -375,13 +372,7 @@ async def fill(n: int, is_sqlite: bool, seed: int) -> float:
     now = datetime.now(UTC).replace(microsecond=0)
     teams = [await Team.create(name=f"Bench team {t}") for t in "ABC"]
     reps: list[tuple[int, int]] = []
-    for r in range(8):
-        rep = await StaffUser.create(
-            email=f"rep{r}@bench.test",
-            name=f"Bench Rep {r}",
-            role="agent",
-            password_hash="!",  # noqa: S106 - not a hash: nobody can sign in as a bench rep
-        )
+    for r, rep in enumerate(await create_bench_reps(8)):
         team = teams[min(r // 3, 2)]
         await team.members.add(rep)
         reps.append((rep.id, team.id))
@@ -421,11 +412,8 @@ async def fill(n: int, is_sqlite: bool, seed: int) -> float:
         done = counts[0]
         if done % 100_000 == 0 or done == n:
             print(f"  {done:>9,} items  ({time.perf_counter() - started:5.1f} s)", flush=True)
-    conn = Tortoise.get_connection("default")
     if not is_sqlite:
-        for table in ("feedback_item", "customer"):
-            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608, E501 - our table names
-            await conn.execute_script(sql)
+        await catch_up_id_sequences(("feedback_item", "customer"))
     print(
         f"generated {counts[0]:,} items, {counts[1]:,} resolutions, {counts[2]:,} surveys, "
         f"{counts[3]:,} follow-ups, {customers:,} customers in "
@@ -458,16 +446,7 @@ async def export_all(f: MetricFilters) -> int:
 
 
 async def run(args: argparse.Namespace) -> None:
-    url = args.database_url
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory(prefix="metrics-bench-")
-        url = f"sqlite://{tmp.name}/bench.db"
-    settings = load_settings(database_url=url, var_dir=Path(tmp.name if tmp else "var"))
-    print(f"database: {url.split('@')[-1]}  ({'SQLite' if settings.is_sqlite else 'PostgreSQL'})")
-    await migrate_database(settings)
-    await Tortoise.init(config=settings.tortoise_config())
-    try:
+    async with bench_database(args.database_url, "metrics-bench-") as settings:
         from feedback.models import FeedbackItem
 
         existing = await FeedbackItem.all().count()
@@ -540,10 +519,6 @@ async def run(args: argparse.Namespace) -> None:
             rows = await export_all(views["1 year"])
             took = time.perf_counter() - started
             print(f"CSV export, 1 year: {rows - 1:,} rows in {took:.2f} s")
-    finally:
-        await Tortoise.close_connections()
-        if tmp is not None:
-            tmp.cleanup()
 
 
 def main() -> None:

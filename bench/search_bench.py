@@ -25,18 +25,15 @@ import asyncio
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_db import bench_database, catch_up_id_sequences, create_bench_reps  # noqa: E402
 from metrics_bench import ITEM_COLUMNS, Writer  # noqa: E402
-from tortoise import Tortoise  # noqa: E402
 
-from portal.cli import migrate_database  # noqa: E402
-from portal.settings import load_settings  # noqa: E402
 from triage.search import parse_search, search  # noqa: E402
 
 BATCH = 20_000
@@ -128,8 +125,6 @@ def customer_text(rng: random.Random, item: int, order: str) -> str:
 
 
 async def fill(n_messages: int, is_sqlite: bool, seed: int) -> None:
-    from portal.models import StaffUser
-
     rng = random.Random(seed)
     writer = Writer(is_sqlite)
     conn = writer.conn
@@ -140,17 +135,7 @@ async def fill(n_messages: int, is_sqlite: bool, seed: int) -> None:
         for name in TRGM_INDEXES:
             await conn.execute_script(f"DROP INDEX IF EXISTS {name}")
     now = datetime.now(UTC).replace(microsecond=0)
-    staff = [
-        (
-            await StaffUser.create(
-                email=f"rep{r}@bench.test",
-                name=f"Bench Rep {r}",
-                role="agent",
-                password_hash="!",  # noqa: S106 - not a hash: nobody can sign in as a bench rep
-            )
-        ).id
-        for r in range(8)
-    ]
+    staff = [rep.id for rep in await create_bench_reps(8)]
     n_items = max(10, n_messages * 3 // 10)
     n_customers = max(10, n_items // 10)
     rows = [
@@ -256,9 +241,7 @@ async def fill(n_messages: int, is_sqlite: bool, seed: int) -> None:
                 flush=True,
             )
     if not is_sqlite:
-        for table in ("feedback_item", "customer", "message"):
-            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608, E501 - our table names
-            await conn.execute_script(sql)
+        await catch_up_id_sequences(("feedback_item", "customer", "message"))
         index_started = time.perf_counter()
         # The same statements as migrations/0008_search_indexes.py.
         from importlib import import_module
@@ -292,16 +275,7 @@ async def measure(label: str, params: dict[str, str], repeat: int) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    url = args.database_url
-    tmp = None
-    if not url:
-        tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
-        url = f"sqlite://{tmp.name}/bench.db"
-    settings = load_settings(database_url=url, var_dir=Path(tmp.name if tmp else "var"))
-    print(f"database: {url.split('@')[-1]}  ({'SQLite' if settings.is_sqlite else 'PostgreSQL'})")
-    await migrate_database(settings)
-    await Tortoise.init(config=settings.tortoise_config())
-    try:
+    async with bench_database(args.database_url, "search-bench-") as settings:
         from feedback.models import Customer, FeedbackItem, Message
 
         existing = await Message.all().count()
@@ -334,10 +308,6 @@ async def run(args: argparse.Namespace) -> None:
         print(f"{'query':<34} {'q':<24} {'found':>6} {'p50':>9} {'p95':>9}")
         for label, params in queries:
             await measure(label, params, args.repeat)
-    finally:
-        await Tortoise.close_connections()
-        if tmp is not None:
-            tmp.cleanup()
 
 
 def main() -> None:
