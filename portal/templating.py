@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.datastructures import URL
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, NoMatchFound
 from starlette.templating import Jinja2Templates
 
@@ -125,3 +126,16 @@ def render(
     if fragment:
         response.headers["Vary"] = "HX-Request"
     return response
+
+
+def navigate(request: Request, url: str) -> Response:
+    """After a change to the whole page: `HX-Redirect` for htmx, else 303 See Other."""
+    vary = {"Vary": "HX-Request"}
+    if is_fragment_request(request):
+        current = urlsplit(request.headers.get("hx-current-url", ""))
+        target = urlsplit(url)
+        if (current.path, current.query) == (target.path, target.query):
+            # A redirect that differs only by #fragment would just scroll: reload instead.
+            return Response(status_code=200, headers={"HX-Refresh": "true", **vary})
+        return Response(status_code=200, headers={"HX-Redirect": url, **vary})
+    return RedirectResponse(url, status_code=303, headers=vary)

@@ -8,7 +8,7 @@ routing, targets), with "logged by" on its audit trail.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from feedback.intake import LIMITS, new_submission_token, submit_feedback, validate_submission
 from feedback.models import Channel
@@ -17,7 +17,7 @@ from portal.clock import utcnow
 from portal.handlers.public import KIND_LABELS
 from portal.models import Role
 from portal.security import CSRF_FIELD, CSRFError, check_csrf, read_form
-from portal.templating import is_fragment_request, render
+from portal.templating import navigate, render
 
 PAGE = "triage/log_feedback.html"
 FORM_FRAGMENT = "triage/partials/_log_feedback_form.html"
@@ -96,6 +96,4 @@ async def log_feedback_submit(request: Request) -> Response:
         new_customer_segment=settings.segments[-1],
     )
     target = request.app.url_path_for("staff_item", item_id=item.id)
-    if is_fragment_request(request):
-        return Response(status_code=200, headers={"HX-Redirect": target, "Vary": "HX-Request"})
-    return RedirectResponse(target, status_code=303)
+    return navigate(request, target)

@@ -8,7 +8,6 @@ fragment comes back; `HX-Redirect` when the whole page changed).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -39,7 +38,7 @@ from portal.i18n import N_
 from portal.mail_links import customer_links, wake_mail_sender
 from portal.models import Role, StaffUser
 from portal.security import CSRFError, check_csrf, read_form, same_site_path
-from portal.templating import is_fragment_request, render
+from portal.templating import is_fragment_request, navigate, render
 
 RESOLVE_FRAGMENT = "staff/partials/_resolve_form.html"
 FOLLOW_UPS_FRAGMENT = "staff/partials/_follow_ups.html"
@@ -57,18 +56,6 @@ RESOLVE_FIELDS = (
     "follow_up_days",
     "follow_up_note",
 )
-
-
-def _navigate(request: Request, url: str) -> Response:
-    """After a change to the whole page: HX-Redirect for htmx, else 303."""
-    if is_fragment_request(request):
-        current = urlsplit(request.headers.get("hx-current-url", ""))
-        target = urlsplit(url)
-        if (current.path, current.query) == (target.path, target.query):
-            # A redirect that differs only by #fragment would just scroll: reload instead.
-            return Response(status_code=200, headers={"HX-Refresh": "true", **VARY})
-        return Response(status_code=200, headers={"HX-Redirect": url, **VARY})
-    return RedirectResponse(url, status_code=303, headers=VARY)
 
 
 # --- Resolve -------------------------------------------------------------------------------
@@ -123,7 +110,7 @@ async def resolve_submit(request: Request) -> Response:
             request, item, values=values, errors={"form": str(exc)}, status=409
         )
     wake_mail_sender(request)
-    return _navigate(request, str(request.url_for("staff_item", item_id=item.id)) + "#resolutions")
+    return navigate(request, str(request.url_for("staff_item", item_id=item.id)) + "#resolutions")
 
 
 # --- Merge ---------------------------------------------------------------------------------
@@ -147,7 +134,7 @@ async def merge(request: Request) -> Response:
         response.headers["Vary"] = "HX-Request"
         return response
     url = str(request.url_for("staff_item", item_id=target.id)) + f"#merged-from-{item.id}"
-    return _navigate(request, url)
+    return navigate(request, url)
 
 
 # --- Follow-ups ----------------------------------------------------------------------------
