@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from feedback import audit
@@ -165,6 +165,45 @@ async def _reopen(item: FeedbackItem, now: datetime) -> None:
         detail="the customer replied after the resolution",
     )
     await change_status(item, Status.IN_PROGRESS, now=now, detail="reopened by the customer")
+
+
+async def messages_written_since(
+    item: FeedbackItem, last_seen_message_id: int, reader: Any
+) -> list[Message]:
+    """Messages on `item` newer than the one `reader` last saw, written by someone else.
+
+    The item page sends the id of the newest message it showed with the reply form; a reply
+    written while a customer answered or a colleague replied would otherwise go out without
+    its author having read them (two reps answering the same question twice, or a promise
+    already withdrawn in an internal note).
+    """
+    return (
+        await Message.filter(item_id=item.id, id__gt=last_seen_message_id)
+        .filter(Q(author_staff_id__isnull=True) | ~Q(author_staff_id=reader.id))
+        .order_by("id")
+        .select_related("author_staff")
+    )
+
+
+def collision_warning(new_messages: list[Message], customer_name: str) -> str:
+    """The message shown above a reply that was held back because of `new_messages`."""
+    authors: list[str] = []
+    for message in new_messages:
+        if message.author_kind == AuthorKind.CUSTOMER:
+            name = customer_name or "The customer"
+        elif message.author_staff is not None:
+            name = message.author_staff.name
+        else:
+            name = "The system"
+        if name not in authors:
+            authors.append(name)
+    count = len(new_messages)
+    what = "a message" if count == 1 else f"{count} messages"
+    who = " and ".join([", ".join(authors[:-1]), authors[-1]] if len(authors) > 1 else authors)
+    return (
+        f"Not sent yet: while you were writing, {who} added {what} to this conversation "
+        "(marked new above). Read it, then press Send again — your text is kept."
+    )
 
 
 async def add_staff_reply(

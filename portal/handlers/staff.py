@@ -10,7 +10,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from feedback.at_risk import last_review
-from feedback.conversation import STATUS_WORDS, ConversationError, add_staff_reply, change_status
+from feedback.conversation import (
+    STATUS_WORDS,
+    ConversationError,
+    add_staff_reply,
+    change_status,
+    collision_warning,
+    messages_written_since,
+)
 from feedback.history import customer_history
 from feedback.label_review import template_helpers
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
@@ -276,6 +283,16 @@ async def item_reply(request: Request) -> Response:
         return await _item_page(
             request, item, reply_error=gaps, reply_text=body, status=422, **used
         )
+    if written_since := await _messages_written_since(form, item, user):
+        return await _item_page(
+            request,
+            item,
+            reply_error=collision_warning(written_since, item.customer.name),
+            reply_text=body,
+            new_message_ids={message.id for message in written_since},
+            status=409,
+            **used,
+        )
     try:
         await add_staff_reply(
             item,
@@ -295,6 +312,15 @@ async def item_reply(request: Request) -> Response:
     return RedirectResponse(
         str(request.url_for("staff_item", item_id=item.id)) + "#conversation", status_code=303
     )
+
+
+async def _messages_written_since(form: Any, item: FeedbackItem, user: Any) -> list[Message]:
+    """Others' messages the reply form did not show (none when the form predates the check)."""
+    try:
+        last_seen = int(str(form.get("last_seen_message") or ""))
+    except ValueError:
+        return []
+    return await messages_written_since(item, last_seen, user)
 
 
 async def item_status(request: Request) -> Response:
