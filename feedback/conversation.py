@@ -185,8 +185,13 @@ async def messages_written_since(
     )
 
 
-def collision_warning(new_messages: list[Message], customer_name: str) -> str:
-    """The message shown above a reply that was held back because of `new_messages`."""
+def collision_warning(
+    new_messages: list[Message], customer_name: str, shown: str = "marked new above"
+) -> str:
+    """The message shown with a reply that was held back because of `new_messages`.
+
+    `shown` says where the page shows them.
+    """
     authors: list[str] = []
     for message in new_messages:
         if message.author_kind == AuthorKind.CUSTOMER:
@@ -202,7 +207,7 @@ def collision_warning(new_messages: list[Message], customer_name: str) -> str:
     who = " and ".join([", ".join(authors[:-1]), authors[-1]] if len(authors) > 1 else authors)
     return (
         f"Not sent yet: while you were writing, {who} added {what} to this conversation "
-        "(marked new above). Read it, then press Send again — your text is kept."
+        f"({shown}). Read it, then press Send again — your text is kept."
     )
 
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from feedback.at_risk import ReviewError, clear_review, customers_at_risk
+from feedback.conversation import collision_warning
 from feedback.duplicates import MergeError, merge_items
 from feedback.followups import (
     FollowUpError,
@@ -21,7 +22,7 @@ from feedback.followups import (
     open_follow_ups,
     overdue_follow_ups,
 )
-from feedback.models import FeedbackItem, FollowUp
+from feedback.models import FeedbackItem, FollowUp, Message
 from feedback.resolution import (
     ResolutionError,
     SurveyError,
@@ -75,9 +76,14 @@ async def _resolve_form(
     *,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    new_messages: list[Message] | None = None,
     status: int = 200,
 ) -> Response:
     overrides: dict[str, Any] = {"resolve_open": True, "resolve_errors": errors or {}}
+    if new_messages:
+        # Shown inside the form too, because htmx swaps only the form.
+        overrides["resolve_new_messages"] = new_messages
+        overrides["new_message_ids"] = {message.id for message in new_messages}
     if values is not None:
         overrides["resolve_values"] = values
     if is_fragment_request(request):
@@ -102,6 +108,16 @@ async def resolve_submit(request: Request) -> Response:
     data, errors = validate_resolution(form, request.app.state.settings.root_causes)
     if data is None:
         return await _resolve_form(request, item, values=values, errors=errors, status=422)
+    if written_since := await staff.unread_messages(form, item, user):
+        warning = collision_warning(written_since, item.customer.name, shown="shown here")
+        return await _resolve_form(
+            request,
+            item,
+            values=values,
+            errors={"form": warning},
+            new_messages=written_since,
+            status=409,
+        )
     try:
         await resolve_item(item, user, data, utcnow(), links=customer_links(request))
     except ResolutionError as exc:

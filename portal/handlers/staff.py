@@ -261,6 +261,12 @@ async def resolution_context(request: Request, item: FeedbackItem) -> dict[str, 
         "review_note": "",
         "is_manager": Role(user.role).allows(Role.MANAGER),
         "now": utcnow(),
+        "last_seen_message_id": await Message.filter(item_id=item.id)
+        .order_by("-id")
+        .first()
+        .values_list("id", flat=True)
+        or 0,
+        "resolve_new_messages": [],
     }
 
 
@@ -283,7 +289,7 @@ async def item_reply(request: Request) -> Response:
         return await _item_page(
             request, item, reply_error=gaps, reply_text=body, status=422, **used
         )
-    if written_since := await _messages_written_since(form, item, user):
+    if written_since := await unread_messages(form, item, user):
         return await _item_page(
             request,
             item,
@@ -314,8 +320,11 @@ async def item_reply(request: Request) -> Response:
     )
 
 
-async def _messages_written_since(form: Any, item: FeedbackItem, user: Any) -> list[Message]:
-    """Others' messages the reply form did not show (none when the form predates the check)."""
+async def unread_messages(form: Any, item: FeedbackItem, user: Any) -> list[Message]:
+    """Others' messages a reply or resolve form did not show, by its `last_seen_message`.
+
+    None when the form predates the check (no field), so an old open tab still sends.
+    """
     try:
         last_seen = int(str(form.get("last_seen_message") or ""))
     except ValueError:
