@@ -1034,6 +1034,24 @@ _EMOJI_RE = re.compile("[" + "".join(sorted(_EMOJI_VALENCE)) + "]")
 _EMOTICON_RE = re.compile(r"(?:^|\s)(?:[:;=]-?[()\[\]DPp/\\|]|<3|:'\()(?=\s|$)")
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00C0-\u024F]")
+#: Confidence at most, when most letters are in a script the lexicons cannot read.
+UNREADABLE_CONFIDENCE = 0.3
+
+
+def _mostly_unreadable(text: str) -> bool:
+    """True when most letters of `text` are outside the Latin script (Chinese, Cyrillic…).
+
+    VADER's and TextBlob's lexicons and the cues are English. Other languages written in
+    Latin letters are not caught here: telling them from English reliably needs a language
+    detector, and their shared words ("no", "problem", "refund", emoji) still give some
+    evidence.
+    """
+    letters = len(_LETTER_RE.findall(text))
+    return letters > 0 and len(_LATIN_LETTER_RE.findall(text)) * 2 < letters
+
+
 # Lower-case words for TextBlob's lexicon, with "n't" split off as its own negation token.
 _TOKEN_RE = re.compile(r"n't|[a-z]+(?:'[a-z]+)?")
 _NT_RE = re.compile(r"(?<=[a-z])n't\b")
@@ -1140,7 +1158,9 @@ class ComplaintAwareScorer:
     """
 
     name = "complaint-aware"
-    version = "3"  # 3: review verdict cues (not coming back, go elsewhere, a must), band 0.06
+    # 3: review verdict cues (not coming back, go elsewhere, a must), band 0.06
+    # 4: text mostly in a script its lexicons cannot read (Chinese, Cyrillic…) is marked doubtful
+    version = "4"
 
     negative_below = -0.02
     positive_above = 0.06
@@ -1274,6 +1294,10 @@ class ComplaintAwareScorer:
         confidence = self._confidence(
             label, score, positive_evidence, negative_evidence, len(words)
         )
+        if not cleaned.isascii() and _mostly_unreadable(cleaned):
+            # "No sentiment words found" means nothing when the words could not be read: say
+            # so, and the board asks staff to check, instead of a confident "neutral".
+            confidence = min(confidence, UNREADABLE_CONFIDENCE)
         sentiment = Sentiment(label, round(score, 4), round(confidence, 4), self.name, self.version)
         return CueEvidence(
             vader=vader,

@@ -345,3 +345,33 @@ def test_it_prefilters_cues_without_changing_results() -> None:
 def test_it_exports_a_sensible_low_confidence_marker() -> None:
     assert 0.0 < LOW_CONFIDENCE < 1.0
     assert sentiment.DEFAULT_SCORER == "complaint-aware"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我上周退回了订单 88231 的水壶，退款什么时候能到账？",  # Chinese, with an order number
+        "太差了，再也不买了 😡",  # Chinese, with an angry emoji
+        "Я хочу вернуть деньги за заказ",  # Russian
+        "المنتج وصل مكسورا",  # Arabic
+    ],
+)
+def test_it_asks_for_a_check_on_text_it_cannot_read(text: str) -> None:
+    result = ComplaintAwareScorer().score(text)
+    assert result.confidence < LOW_CONFIDENCE
+    assert result.confidence <= sentiment.UNREADABLE_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Café was great, très bien", "positive"),  # accented Latin letters are read
+        ("Order 88231 退款 please refund my money, it broke", "negative"),  # mostly English
+    ],
+)
+def test_it_stays_confident_on_latin_text_with_a_few_other_letters(
+    text: str, expected: str
+) -> None:
+    result = ComplaintAwareScorer().score(text)
+    assert result.label == expected
+    assert result.confidence >= LOW_CONFIDENCE
