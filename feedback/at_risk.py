@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,8 +61,18 @@ async def _grouped(query: Any, *, at_least: int = 1) -> dict[int, dict[str, Any]
     return {row["customer_id"]: row for row in rows}
 
 
-async def customers_at_risk(now: datetime, no_contact_days: int) -> list[AtRisk]:
-    """Customers at risk with the reasons, most reasons first, then by name."""
+async def customers_at_risk(
+    now: datetime,
+    no_contact_days: int,
+    *,
+    segments: Sequence[str] = (),
+    owner_id: int | None = None,
+) -> list[AtRisk]:
+    """Customers at risk with the reasons: most reasons first, then the most valuable segment
+    (`segments`, highest value first, as in settings), then by name.
+
+    With `owner_id`, only that rep's customers (0: customers nobody owns).
+    """
     since = now - timedelta(days=WINDOW_DAYS)
     recent = FeedbackItem.filter(created_at__gte=since, merged_into_id__isnull=True)
     reasons: dict[int, list[str]] = defaultdict(list)
@@ -117,8 +127,18 @@ async def customers_at_risk(now: datetime, no_contact_days: int) -> list[AtRisk]
         )
 
     customers = await _customers(reasons)
-    found = [AtRisk(customers[cid], reasons[cid]) for cid in reasons if cid in customers]
-    found.sort(key=lambda r: (-len(r.reasons), r.customer.name.lower(), r.customer.id))
+    found = [
+        AtRisk(customers[cid], reasons[cid])
+        for cid in reasons
+        if cid in customers and (owner_id is None or (customers[cid].owner_id or 0) == owner_id)
+    ]
+    value_rank = {segment: rank for rank, segment in enumerate(segments)}
+
+    def most_at_stake(row: AtRisk) -> tuple[int, int, str, int]:
+        rank = value_rank.get(row.customer.segment, len(value_rank))
+        return (-len(row.reasons), rank, row.customer.name.lower(), row.customer.id)
+
+    found.sort(key=most_at_stake)
     return found
 
 

@@ -211,13 +211,26 @@ async def follow_up_done(request: Request) -> Response:
 
 
 async def at_risk_page(request: Request) -> Response:
+    """Customers at risk, optionally one rep's (`?owner=<id>`, `0` for nobody's)."""
     await require_role(request, Role.MANAGER)
     settings = request.app.state.settings
-    found = await customers_at_risk(utcnow(), settings.at_risk_no_contact_days)
+    owner = request.query_params.get("owner", "")
+    owner_id = int(owner) if owner.isdigit() and len(owner) < 10 else None
+    found = await customers_at_risk(
+        utcnow(),
+        settings.at_risk_no_contact_days,
+        segments=settings.segments,
+        owner_id=owner_id,
+    )
     return render(
         request,
         "staff/at_risk.html",
-        {"at_risk": found, "no_contact_days": settings.at_risk_no_contact_days},
+        {
+            "at_risk": found,
+            "no_contact_days": settings.at_risk_no_contact_days,
+            "owner_id": owner_id,
+            "reps": await StaffUser.filter(is_active=True).order_by("name"),
+        },
     )
 
 

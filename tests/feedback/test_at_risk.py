@@ -173,6 +173,47 @@ async def test_it_lists_customers_with_most_reasons_first(db, agent) -> None:
     assert found[0].customer.owner.name == "Ana Costa"  # loaded for the page
 
 
+async def test_it_puts_the_most_valuable_segment_first_among_equals(db, agent) -> None:
+    for name, segment in [("Ann New", "new"), ("Bo Key", "key"), ("Cy Regular", "regular")]:
+        await _breached(await make_customer(name, segment=segment), agent)
+    found = await customers_at_risk(NOW, no_contact_days=90, segments=("key", "regular", "new"))
+    assert [r.customer.name for r in found] == ["Bo Key", "Cy Regular", "Ann New"]
+
+
+async def test_it_lists_one_owners_customers(db, agent, teammate) -> None:
+    mine = await make_customer("Mine", owner=agent)
+    theirs = await make_customer("Theirs", owner=teammate)
+    nobodys = await make_customer("Nobody's")
+    for customer in (mine, theirs, nobodys):
+        await _breached(customer, agent)
+
+    async def names(owner_id):
+        found = await customers_at_risk(NOW, no_contact_days=90, owner_id=owner_id)
+        return [r.customer.name for r in found]
+
+    assert await names(agent.id) == ["Mine"]
+    assert await names(0) == ["Nobody's"]
+    assert sorted(await names(None)) == ["Mine", "Nobody's", "Theirs"]
+
+
+async def test_it_filters_the_page_by_owner(client, agent, teammate, manager) -> None:
+    await _breached(await make_customer("Mine", owner=agent), agent)
+    await _breached(await make_customer("Theirs", owner=teammate), agent)
+    with time_machine.travel(NOW, tick=False):
+        await sign_in(client, manager)
+        everyone = BeautifulSoup((await client.get("/staff/at-risk")).text, "html.parser")
+        one = BeautifulSoup(
+            (await client.get(f"/staff/at-risk?owner={agent.id}")).text, "html.parser"
+        )
+        bad = await client.get("/staff/at-risk?owner=x'--")
+    assert everyone.find(id="at-risk-count").text.startswith("2 customers")
+    assert [th.text for th in one.select("#at-risk tbody th a")] == ["Mine"]
+    assert one.find("select", id="at-risk-owner").find("option", selected=True)["value"] == str(
+        agent.id
+    )
+    assert bad.status_code == 200  # an unknown filter value shows everyone
+
+
 async def test_it_uses_the_same_number_of_queries_for_many_customers(db, agent, caplog) -> None:
     async def count_queries() -> int:
         caplog.clear()
