@@ -110,7 +110,7 @@ async def customers_at_risk(
         )
     cutoff = now - timedelta(days=no_contact_days)
     silent = (
-        await Customer.filter(owner_id__isnull=False)
+        await Customer.filter(owner_id__isnull=False, merged_into_id__isnull=True)
         .filter(
             Q(last_owner_contact_at__lt=cutoff)
             | Q(last_owner_contact_at__isnull=True, created_at__lt=cutoff)

@@ -22,6 +22,7 @@ from feedback import audit, model_store
 from feedback.addresses import is_mail_address, normalise_email
 from feedback.at_risk import flag_repeat_complainant
 from feedback.customer_mail import CustomerLinks, queue_confirmation
+from feedback.customer_merge import current_customer
 from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
@@ -134,9 +135,14 @@ def new_submission_token() -> str:
 async def find_or_create_customer(
     email: str, name: str, phone: str = "", *, segment: str = "new"
 ) -> Customer:
-    """The customer with this normalised e-mail, created on first contact."""
+    """The customer with this normalised e-mail, created on first contact.
+
+    An address whose record was merged into another customer's belongs to that customer.
+    """
     email = normalise_email(email)
     customer = await Customer.get_or_none(email=email)
+    if customer is not None and customer.merged_into_id is not None:
+        customer = await current_customer(customer)
     if customer is None:
         customer = await Customer.create(email=email, name=name, phone=phone, segment=segment)
     elif phone and not customer.phone:

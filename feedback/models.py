@@ -74,6 +74,12 @@ class Customer(Model):
     review_reason = fields.CharField(max_length=200, default="", db_default="")
     last_owner_contact_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set when staff merged this record into another one (the same person, another address):
+    # its items moved there, and mail or feedback from this address goes there too.
+    merged_into: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="merged_customers", null=True, on_delete=fields.SET_NULL
+    )
+    merged_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "customer"

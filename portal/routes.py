@@ -3,7 +3,7 @@
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.handlers import health, public, saved_replies, search, staff
+from portal.handlers import customer_merge, health, public, saved_replies, search, staff
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
 from portal.routes_learning import routes as learning_routes
@@ -53,6 +53,12 @@ routes = [
         name="staff_item_collaborators",
     ),
     Route("/staff/customers/{customer_id:int}", staff.customer_detail, name="staff_customer"),
+    Route(
+        "/staff/customers/{customer_id:int}/merge",
+        customer_merge.customer_merge,
+        methods=["POST"],
+        name="staff_customer_merge",
+    ),
     Route(
         "/staff/customers/{customer_id:int}/notes",
         staff.customer_notes,

@@ -18,6 +18,7 @@ from feedback.conversation import (
     collision_warning,
     messages_written_since,
 )
+from feedback.customer_merge import current_customer
 from feedback.history import customer_history
 from feedback.label_review import template_helpers
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
@@ -386,7 +387,9 @@ async def customer_page(
     review_error: str = "",
     review_note: str = "",
     status: int = 200,
+    **extra: Any,
 ) -> Response:
+    """The customer page; `extra` adds to the context (e.g. the merge box's state)."""
     items = await customer_history(customer)
     user = request.state.staff_user
     return render(
@@ -403,6 +406,10 @@ async def customer_page(
             "is_manager": Role(user.role).allows(Role.MANAGER),
             "review_error": review_error,
             "review_note": review_note,
+            "merge_email": "",
+            "merge_error": "",
+            "merge_preview": None,
+            **extra,
         },
         status_code=status,
     )
@@ -411,6 +418,12 @@ async def customer_page(
 async def customer_detail(request: Request) -> Response:
     user = await require_role(request, Role.AGENT)
     customer, _ = await get_customer_for_user(user, request.path_params["customer_id"])
+    if customer.merged_into_id is not None:
+        # A merged-away record lives on only as an address: its timeline is the other one's.
+        merged_into = await current_customer(customer)
+        return RedirectResponse(
+            str(request.url_for("staff_customer", customer_id=merged_into.id)), status_code=303
+        )
     return await customer_page(request, customer)
 
 
