@@ -120,6 +120,8 @@ async def merge_customers(
         source.merged_into_id = target.id
         source.merged_at = now
         await source.save(update_fields=["merged_into_id", "merged_at"])
+        # Records merged into the source earlier now stand for the target too: one hop, always.
+        await Customer.filter(merged_into_id=source.id).update(merged_into_id=target.id)
     return len(item_ids)
 
 
@@ -142,7 +144,7 @@ def _absorb(target: Customer, source: Customer, segments: Sequence[str]) -> None
 async def current_customer(customer: Customer) -> Customer:
     """The record feedback from `customer`'s address belongs to: itself, or where it was merged.
 
-    Follows a chain (A merged into B, later B into C) to its end.
+    Merging re-points earlier aliases, so this is one hop; the loop only guards older data.
     """
     seen = {customer.id}
     while customer.merged_into_id is not None:

@@ -69,6 +69,9 @@ _CUSTOMER_TEXT = (
     + _PHONE_DIGITS.format(col="{t}.phone")
     + ")"
 )
+# A customer record merged into another one (feedback.customer_merge) stands for that one: a
+# search for the old address finds the items, which moved to the customer it was merged into.
+_CUSTOMER_OR_MERGED_INTO = "COALESCE(c.merged_into_id, c.id)"
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _PHONE_LIKE = re.compile(r"\+?[\d\s\-().\/]+")
 
@@ -342,7 +345,7 @@ class _Builder:
             return None
         return (
             "SELECT f.id AS item_id FROM feedback_item AS f WHERE f.customer_id IN "  # noqa: S608 - placeholders only
-            "(SELECT c.id FROM customer AS c WHERE "
+            f"(SELECT {_CUSTOMER_OR_MERGED_INTO} FROM customer AS c WHERE "
             + " AND ".join(self._customer_conditions())
             + ")"
         )
@@ -434,7 +437,7 @@ class _Builder:
             )
         if q.scope in (Scope.ALL, Scope.CUSTOMER):
             alternatives.append(
-                "i.customer_id IN (SELECT c.id FROM customer AS c WHERE "  # noqa: S608 - placeholders only
+                f"i.customer_id IN (SELECT {_CUSTOMER_OR_MERGED_INTO} FROM customer AS c WHERE "  # noqa: S608 - placeholders only
                 + " AND ".join(self._customer_conditions())
                 + ")"
             )

@@ -220,3 +220,15 @@ async def test_it_leaves_merged_records_off_the_at_risk_list(client, agent) -> N
     )
     found = await customers_at_risk(NOW, no_contact_days=90)
     assert [row.customer.id for row in found] == [home.id]
+
+
+async def test_it_points_earlier_aliases_at_the_new_target(client, agent) -> None:
+    home, work = await _two_records(client)
+    await submit(client, email="jo@phone.example", subject="Third")
+    phone = await Customer.get(email="jo@phone.example")
+    await merge_customers(work, home, staff=agent, now=NOW, segments=SEGMENTS)
+    await merge_customers(
+        await Customer.get(id=home.id), phone, staff=agent, now=NOW, segments=SEGMENTS
+    )
+    assert (await Customer.get(id=work.id)).merged_into_id == phone.id
+    assert (await Customer.get(id=home.id)).merged_into_id == phone.id

@@ -46,3 +46,19 @@ async def test_it_searches_only_customer_details_when_asked(db) -> None:
     await make_item("Fire", "The blender caught fire.", email="kim@example.com")
 
     assert await found("fire", **{"in": "customer"}) == [by_name.reference]
+
+
+async def test_it_finds_items_by_the_address_of_a_merged_record(db, agent) -> None:
+    from datetime import UTC, datetime
+
+    from feedback.customer_merge import merge_customers
+    from feedback.models import Customer
+
+    home = await make_item("Kettle leaks", "Leaks.", email="noor@home.example", name="Noor Ali")
+    work = await make_item("Invoice", "Billed twice.", email="noor@work.example", name="N. Ali")
+    source = await Customer.get(email="noor@work.example")
+    target = await Customer.get(email="noor@home.example")
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    await merge_customers(source, target, staff=agent, now=now, segments=("key", "new"))
+
+    assert set(await found("noor@work.example")) == {home.reference, work.reference}
