@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,9 @@ WINDOW_PASSED = N_(
     "new feedback."
 )
 
+#: Statuses in which we owe the customer the next step (see `customer_promise`).
+PROMISE_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)
+
 # Plain words for the customer, translated where they are shown.
 STATUS_WORDS = {
     Status.NEW: N_("Received — waiting for a team member"),
@@ -33,6 +37,32 @@ STATUS_WORDS = {
     Status.RESOLVED: N_("Resolved"),
     Status.CLOSED: N_("Closed"),
 }
+
+
+@dataclass(frozen=True)
+class CustomerPromise:
+    """When the customer may expect us: the response-time target, told as a promise."""
+
+    kind: str  # "answer" (first response) or "resolve"
+    due: datetime
+    late: bool
+
+
+def customer_promise(item: FeedbackItem, now: datetime) -> CustomerPromise | None:
+    """What the tracking and thanks pages promise: the first answer until it is given, then
+    the resolution. Nothing while we wait for the customer, once resolved, or when merged.
+
+    A target is a promise only if it is told; a late one is owned up to, not hidden.
+    """
+    if item.merged_into_id is not None or item.status not in PROMISE_STATUSES:  # type: ignore[attr-defined]
+        return None
+    if item.first_response_at is None:
+        kind, due = "answer", item.first_response_due
+    else:
+        kind, due = "resolve", item.resolution_due
+    if due is None:
+        return None
+    return CustomerPromise(kind=kind, due=due, late=now > due)
 
 
 class ConversationError(ValueError):

@@ -13,6 +13,7 @@ from feedback.conversation import (
     STATUS_WORDS,
     ConversationError,
     add_customer_reply,
+    customer_promise,
     reply_refusal,
     reply_window_ends,
 )
@@ -154,7 +155,11 @@ async def thanks(request: Request) -> Response:
         request,
         "feedback/thanks.html",
         # On the page: the address this customer reached us at (PORTAL_BASE_URL is for mail).
-        {"item": item, "tracking_url": str(request.url_for("tracking", token=token))},
+        {
+            "item": item,
+            "tracking_url": str(request.url_for("tracking", token=token)),
+            "promise": customer_promise(item, utcnow()),
+        },
     )
 
 
@@ -228,6 +233,7 @@ async def tracking_page(
             "token": request.path_params["token"],
             "status_words": STATUS_WORDS[Status(item.status)],
             "owner_first_name": item.owner.first_name if item.owner else "",
+            "promise": customer_promise(item, now),
             "messages": messages,
             "reply_error": reply_error,
             "reply_text": reply_text,
