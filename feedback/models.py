@@ -208,6 +208,33 @@ class Message(Model):
         indexes = (("item_id", "created_at"),)
 
 
+class Attachment(Model):
+    """A file that came with a message (rules and storage: feedback.attachments).
+
+    The bytes live once per content under the installation's var dir, at a path made from
+    `sha256` alone (never from a name a client sent), so two rows may share one file.
+    `content_type` is what the bytes were sniffed as, not what the client claimed.
+    """
+
+    id = fields.IntField(primary_key=True)
+    message: fields.ForeignKeyRelation[Message] = fields.ForeignKeyField(
+        "models.Message", related_name="attachments", on_delete=fields.CASCADE
+    )
+    item: fields.ForeignKeyRelation[FeedbackItem] = fields.ForeignKeyField(
+        "models.FeedbackItem", related_name="attachments", on_delete=fields.CASCADE
+    )
+    filename = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=100)
+    size_bytes = fields.IntField()
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "attachment"
+        ordering = ["id"]
+        indexes = (("item_id", "message_id"),)
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete an audit-trail event."""
 
