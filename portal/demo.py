@@ -64,6 +64,16 @@ ITEMS = [
         "Website",
     ),
     (
+        # Jo Park again, from work: a second record of the same person, to try "merge" on.
+        Kind.QUESTION,
+        "Billing",
+        "J. Park",
+        "jo.park@work.example",
+        "VAT invoice for my order",
+        "Could you send a VAT invoice for the order I placed on the 2nd? It is for my company.",
+        "Website",
+    ),
+    (
         Kind.COMMENT,
         "Product",
         "Wei Zhang",
