@@ -40,6 +40,7 @@ from feedback.models import (
     Customer,
     FeedbackItem,
     FollowUp,
+    Kind,
     Resolution,
     SurveyResponse,
 )
@@ -688,6 +689,56 @@ async def root_causes(f: MetricFilters) -> list[RootCause]:
     return sorted(causes, key=lambda c: (-c.items, c.root_cause))
 
 
+# --------------------------------------------------------------------------- complaints
+
+
+#: What counts as a complaint for "what causes complaints": filed as one, or anything whose
+#: sentiment is negative (an angry "comment" is a complaint all the same).
+COMPLAINT_Q = Q(kind=Kind.COMPLAINT) | Q(sentiment_label="negative")
+
+
+@dataclass(frozen=True)
+class ComplaintTopic:
+    category: str
+    items: int  # in the period
+    previous: int  # in the period of the same length just before
+
+    @property
+    def change(self) -> int:
+        return self.items - self.previous
+
+
+def previous_period(f: MetricFilters) -> MetricFilters:
+    """The same view over the days just before it, as many as it has."""
+    return replace(f, start=f.start - timedelta(days=f.days), end=f.start - timedelta(days=1))
+
+
+async def _complaints_per_category(f: MetricFilters) -> dict[str, int]:
+    rows = (
+        await items_in_view(f)
+        .filter(COMPLAINT_Q)
+        .annotate(n=Count("id"))
+        .group_by("category")
+        .values("category", "n")
+    )
+    return {row["category"]: row["n"] or 0 for row in rows}
+
+
+async def complaint_topics(f: MetricFilters) -> list[ComplaintTopic]:
+    """Complaints per topic in the view and in the period before it, most complaints first.
+
+    A topic that had complaints before but none now is listed too: a fix that worked.
+    """
+    now, before = await asyncio.gather(
+        _complaints_per_category(f), _complaints_per_category(previous_period(f))
+    )
+    topics = [
+        ComplaintTopic(category, now.get(category, 0), before.get(category, 0))
+        for category in {*now, *before}
+    ]
+    return sorted(topics, key=lambda t: (-t.items, -t.previous, t.category))
+
+
 @dataclass(frozen=True)
 class Effort:
     items: int  # items with at least one resolution
@@ -882,6 +933,7 @@ class Dashboard:
     satisfaction: Satisfaction
     sentiment: list[SentimentWeek]
     root_causes: list[RootCause]
+    complaint_topics: list[ComplaintTopic]
     effort: Effort
     response_trend: list[TrendBucket]
     reps: list[RepCompliance]
@@ -911,6 +963,7 @@ async def dashboard(f: MetricFilters, now: datetime) -> Dashboard:
         satisfied,
         sentiment,
         causes,
+        topics,
         effort,
         response_trend,
         reps,
@@ -921,6 +974,7 @@ async def dashboard(f: MetricFilters, now: datetime) -> Dashboard:
         satisfaction(f),
         sentiment_trend(f, weekly),
         root_causes(f),
+        complaint_topics(f),
         handling_effort(f),
         response_time_trend(f, weekly),
         compliance_by_rep(f, by_owner),
@@ -938,6 +992,7 @@ async def dashboard(f: MetricFilters, now: datetime) -> Dashboard:
         satisfaction=satisfied,
         sentiment=sentiment,
         root_causes=causes,
+        complaint_topics=topics,
         effort=effort,
         response_trend=response_trend,
         reps=reps,
@@ -964,6 +1019,7 @@ FIGURES: dict[str, str] = {
     "sentiment": "Items received that week",
     "negative": "Negative feedback",
     "root_cause": "Items by root cause",
+    "complaints": "Complaints by topic",
     "effort": "Items with recorded effort",
     "response_trend": "First responses by week received",
     "rep": "Items by owner",
@@ -1028,6 +1084,9 @@ def items_for_figure(
     if figure == "root_cause":
         causes = resolutions_in_view(f).filter(root_cause=bucket)
         return FeedbackItem.filter(id__in=_column_of(causes, "item_id"))
+    if figure == "complaints":
+        complaints = items.filter(COMPLAINT_Q)
+        return complaints.filter(category=bucket) if bucket else complaints
     if figure == "effort":
         return FeedbackItem.filter(id__in=_column_of(resolutions_in_view(f), "item_id"))
     if figure == "response_trend":

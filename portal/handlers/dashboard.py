@@ -78,7 +78,7 @@ def _signed(value: float) -> str:
 
 
 def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
-    """The four pictures; the template puts each one's numbers in a table next to it."""
+    """The pictures; the template puts each one's numbers in a table next to it."""
     f = board.filters
     trend = board.response_trend
     weekly = "week" if not trend or trend[0].weeks == 1 else f"{trend[0].weeks} weeks"
@@ -136,6 +136,21 @@ def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
             series=[charts.Series("Average sentiment", [w.average for w in board.sentiment])],
             y_range=(-1.0, 1.0),
             value_format=_signed,
+        ),
+        "complaint_topics": charts.bar_chart(
+            chart_id="chart-complaint-topics",
+            title="Complaints by topic",
+            desc=(
+                f"Complaints (filed as complaints, or negative) per topic in the {f.days} days "
+                f"from {f.start:%d %b %Y}, next to the {f.days} days before."
+            ),
+            labels=[t.category for t in board.complaint_topics],
+            series=[
+                charts.Series("This period", [t.items for t in board.complaint_topics]),
+                charts.Series("Period before", [t.previous for t in board.complaint_topics]),
+            ],
+            value_format=lambda v: f"{v:,.0f}",
+            empty_message="No complaints in this view or the one before.",
         ),
         "root_causes": charts.bar_chart(
             chart_id="chart-root-causes",

@@ -87,7 +87,8 @@ async def test_each_chart_is_an_accessible_svg_with_its_numbers_in_a_table(clien
     await item(owner=manager, first_response_business_seconds=HOUR, sentiment_score=-0.5)
     await sign_in(client, manager)
     page = soup(await client.get("/manager"))
-    for section in ("response-trend", "compliance", "backlog", "sentiment", "root-causes"):
+    sections = ("response-trend", "compliance", "backlog", "sentiment", "complaint-topics")
+    for section in (*sections, "root-causes"):
         card = page.select_one(f"section#{section}")
         svg = card.find("svg")
         assert svg["role"] == "img"
