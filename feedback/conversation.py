@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +11,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from feedback import audit
+from feedback.attachments import CheckedFile, attach, audit_note
 from feedback.customer_mail import CustomerLinks, queue_staff_reply
 from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
@@ -131,8 +133,12 @@ async def add_customer_reply(
     *,
     now: datetime,
     reopen_window_days: int = DEFAULT_REOPEN_WINDOW_DAYS,
+    files: Sequence[CheckedFile] = (),
 ) -> Message:
     """The customer writes back from the tracking page; scored like the first message.
+
+    `files` (bytes already stored: `feedback.attachments.staged`) are attached in the same
+    transaction as the message.
 
     A reply to a resolved item within `reopen_window_days` of its resolution reopens it
     (counted in `reopen_count`); after that, and always once closed, replies are refused.
@@ -154,12 +160,14 @@ async def add_customer_reply(
             sentiment_scorer=f"{sentiment.scorer}/{sentiment.version}",
             created_at=now,
         )
+        await attach(message, files, now=now)
         await audit.record(
             item,
             "customer_reply",
             now=now,
             actor_kind=AuthorKind.CUSTOMER,
-            detail=f"sentiment {sentiment.label} {sentiment.score:+.2f}",
+            detail=f"sentiment {sentiment.label} {sentiment.score:+.2f}"
+            + (f", {audit_note(files)}" if files else ""),
         )
         if reopening:
             await _reopen(item, now)
@@ -249,6 +257,7 @@ async def add_staff_reply(
     now: datetime,
     internal: bool = False,
     links: CustomerLinks | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> Message:
     """A public reply to the customer, or an internal note only staff see.
 
@@ -267,7 +276,10 @@ async def add_staff_reply(
             is_internal=internal,
             created_at=now,
         )
-        await audit.record(item, "note" if internal else "reply", now=now, actor=staff)
+        await attach(message, files, now=now)
+        await audit.record(
+            item, "note" if internal else "reply", now=now, actor=staff, detail=audit_note(files)
+        )
         if internal:
             item.updated_at = now
             item.version += 1

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from feedback import audit, model_store
 from feedback.addresses import is_mail_address, normalise_email
 from feedback.at_risk import flag_repeat_complainant
+from feedback.attachments import CheckedFile, attach, audit_note
 from feedback.customer_mail import CustomerLinks, queue_confirmation
 from feedback.customer_merge import current_customer
 from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
@@ -160,13 +161,15 @@ async def submit_feedback(
     logged_by: Any = None,
     new_customer_segment: str = "new",
     links: CustomerLinks | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> tuple[FeedbackItem, bool]:
     """Create the item (or return the one this submission token already made).
 
     With `links` (the public form), a confirmation mail with the tracking link is written to
-    the outbox in the same transaction as the item. Returns (item, created). Safe under
-    concurrency: the unique submission token and the unique customer e-mail make a racing
-    duplicate fail and be retried as a lookup.
+    the outbox in the same transaction as the item; `files` (their bytes already stored,
+    see `feedback.attachments.staged`) are attached to its first message there too.
+    Returns (item, created). Safe under concurrency: the unique submission token and the
+    unique customer e-mail make a racing duplicate fail and be retried as a lookup.
     """
     if submission.submission_token:
         existing = await FeedbackItem.get_or_none(submission_token=submission.submission_token)
@@ -178,7 +181,15 @@ async def submit_feedback(
     for attempt in range(4):
         try:
             item = await _create_item(
-                submission, labels, now, channel, language, logged_by, new_customer_segment, links
+                submission,
+                labels,
+                now,
+                channel,
+                language,
+                logged_by,
+                new_customer_segment,
+                links,
+                files,
             )
             break
         except OperationalError as exc:
@@ -247,6 +258,7 @@ async def _create_item(
     logged_by: Any,
     new_customer_segment: str,
     links: CustomerLinks | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> FeedbackItem:
     # Outside the transaction: every transaction below starts with a write, which on SQLite
     # takes the write lock up front instead of failing when another process wrote between
@@ -279,7 +291,7 @@ async def _create_item(
             created_at=now,
             updated_at=now,
         )
-        await Message.create(
+        message = await Message.create(
             item=item,
             author_kind=AuthorKind.CUSTOMER,
             body=submission.message,
@@ -289,11 +301,14 @@ async def _create_item(
             sentiment_scorer=scorer,
             created_at=now,
         )
+        await attach(message, files, now=now)
         if links is not None:
             await queue_confirmation(item, customer, links, now=now)
         detail = f"received via {channel.value}"
         if logged_by is not None:
             detail += f", logged by {logged_by.name}"
+        if files:
+            detail += f", {audit_note(files)}"
         await audit.record(
             item,
             "created",

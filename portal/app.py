@@ -20,7 +20,7 @@ from feedback.retraining import holder_name, retrain_if_due, sync_pointer
 from feedback.sentiment import current_scorer
 from portal.errors import exception_handlers
 from portal.i18n import LocaleMiddleware
-from portal.routes import routes
+from portal.routes import UPLOAD_PATHS, routes
 from portal.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware, Signer
 from portal.settings import Settings, load_settings
 from portal.staff_links import staff_mail_for
@@ -158,7 +158,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     middleware = [
         Middleware(SecurityHeadersMiddleware),
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodySizeLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            upload_max_bytes=settings.upload_max_body_bytes,
+            upload_paths=UPLOAD_PATHS,
+        ),
         Middleware(
             SessionMiddleware,
             secret_key=str(settings.secret_key),

@@ -3,7 +3,15 @@
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.handlers import customer_merge, health, public, saved_replies, search, staff
+from portal.handlers import (
+    attachments,
+    customer_merge,
+    health,
+    public,
+    saved_replies,
+    search,
+    staff,
+)
 from portal.routes_board import routes as board_routes
 from portal.routes_dashboard import routes as dashboard_routes
 from portal.routes_learning import routes as learning_routes
@@ -12,6 +20,9 @@ from portal.routes_resolution import routes as resolution_routes
 from portal.templating import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR.parent / "static"
+#: The POST paths that take files (multipart): they may have a larger body than the rest
+#: (`Settings.upload_max_body_bytes`, see `portal.security.BodySizeLimitMiddleware`).
+UPLOAD_PATHS = (r"/feedback", r"/t/[^/]+/reply", r"/staff/items/[0-9]+/reply")
 
 routes = [
     # Customers (no account)
@@ -21,6 +32,11 @@ routes = [
     Route("/feedback/thanks/{token}", public.thanks, name="thanks"),
     Route("/t/{token}", public.tracking, name="tracking"),
     Route("/t/{token}/reply", public.tracking_reply, methods=["POST"], name="tracking_reply"),
+    Route(
+        "/t/{token}/files/{attachment_id:int}",
+        attachments.customer_download,
+        name="tracking_file",
+    ),
     # Staff
     Route("/staff/sign-in", staff.sign_in_page, name="sign_in"),
     Route("/staff/sign-in", staff.sign_in_submit, methods=["POST"], name="sign_in_submit"),
@@ -33,6 +49,11 @@ routes = [
         staff.item_reply,
         methods=["POST"],
         name="staff_item_reply",
+    ),
+    Route(
+        "/staff/items/{item_id:int}/files/{attachment_id:int}",
+        attachments.staff_download,
+        name="staff_item_file",
     ),
     Route(
         "/staff/items/{item_id:int}/saved-reply",

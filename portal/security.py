@@ -7,6 +7,7 @@ link) is never accepted for another (a CSRF token).
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,19 +109,54 @@ async def read_form(request: Request, *, check: bool = True) -> FormData:
     return form
 
 
-class BodySizeLimitMiddleware:
-    """Answer 413 to request bodies over `max_bytes` (declared or streamed)."""
+async def read_upload_form(request: Request, *, max_files: int) -> FormData:
+    """Parse a multipart form that may carry files (CSRF checked by the caller, who keeps
+    what was typed when the token fails). Files are spooled to disk by the parser; the body
+    limit for these routes is `Settings.upload_max_body_bytes`. Up to a few more files than
+    allowed are parsed, so "too many" is told next to the field rather than as a 400.
+    """
+    return await request.form(
+        max_files=max_files + 5 if max_files else 0, max_fields=200, max_part_size=64 * 1024
+    )
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimitMiddleware:
+    """Answer 413 to request bodies over `max_bytes` (declared or streamed).
+
+    Multipart POSTs to a path that fully matches one of `upload_paths` (the forms that take
+    files) may have up to `upload_max_bytes` instead; every other request keeps `max_bytes`.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        upload_max_bytes: int = 0,
+        upload_paths: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = max(upload_max_bytes, max_bytes)
+        self.upload_paths = tuple(re.compile(pattern) for pattern in upload_paths)
+
+    def limit_for(self, scope: Scope) -> int:
+        content_type = dict(scope["headers"]).get(b"content-type", b"")
+        if (
+            scope.get("method") == "POST"
+            and content_type.lower().startswith(b"multipart/form-data")
+            and any(pattern.fullmatch(scope.get("path", "")) for pattern in self.upload_paths)
+        ):
+            return self.upload_max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await _too_large(send)
             return
         received = 0
@@ -131,7 +167,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _BodyTooLarge
             return message
 

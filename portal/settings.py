@@ -11,9 +11,13 @@ import secrets
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.config import Config
 from starlette.datastructures import Secret
+
+if TYPE_CHECKING:
+    from feedback.attachments import AttachmentLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,6 +176,37 @@ class Settings:
     # replies go to (as plus-addresses with a signed item token); empty = inbound mail off.
     mail_in_address: str = ""
     mail_in_max_bytes: int = 10 * 1024 * 1024
+    # Files on messages (feedback.attachments): per message, bytes per file, sniffed types.
+    attachment_max_files: int = 5
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    attachment_types: tuple[str, ...] = (
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+    )
+
+    @property
+    def attachment_limits(self) -> AttachmentLimits:
+        from feedback.attachments import AttachmentLimits
+
+        return AttachmentLimits(
+            self.attachment_max_files, self.attachment_max_bytes, self.attachment_types
+        )
+
+    @property
+    def attachment_dir(self) -> Path:
+        """Where attachments' bytes live (one file per content, named by its sha256)."""
+        return self.var_dir / "attachments"
+
+    @property
+    def upload_max_body_bytes(self) -> int:
+        """The body limit for the few routes that take files: every file at its largest,
+        plus the multipart framing and the other fields (PORTAL_MAX_BODY_BYTES elsewhere).
+        """
+        return self.attachment_max_files * (self.attachment_max_bytes + 1024) + self.max_body_bytes
 
     @property
     def secure_cookies(self) -> bool:
@@ -234,6 +269,21 @@ def _with_sqlite_busy_timeout(database_url: str) -> str:
         return database_url
     separator = "&" if "?" in database_url else "?"
     return f"{database_url}{separator}busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"
+
+
+def _check_attachment_limits(settings: Settings) -> None:
+    from feedback.attachments import KNOWN_TYPES
+
+    if not 0 <= settings.attachment_max_files <= 20:
+        raise ValueError("PORTAL_ATTACHMENT_MAX_FILES must be between 0 (no files) and 20")
+    if not 1024 <= settings.attachment_max_bytes <= 100 * 1024 * 1024:
+        raise ValueError("PORTAL_ATTACHMENT_MAX_BYTES must be between 1024 and 104857600")
+    unknown = set(settings.attachment_types) - set(KNOWN_TYPES)
+    if unknown:
+        raise ValueError(
+            f"PORTAL_ATTACHMENT_TYPES: {', '.join(sorted(unknown))} not allowed; "
+            f"choose from {', '.join(KNOWN_TYPES)}"
+        )
 
 
 def load_settings(env_file: str | Path | None = None, **overrides: object) -> Settings:
@@ -300,6 +350,16 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
             "PORTAL_MAIL_IN_ADDRESS", config("PORTAL_MAIL_IN_ADDRESS", default="")
         ).lower(),
         "mail_in_max_bytes": config("PORTAL_MAIL_IN_MAX_BYTES", cast=int, default=10 * 1024 * 1024),
+        "attachment_max_files": config("PORTAL_ATTACHMENT_MAX_FILES", cast=int, default=5),
+        "attachment_max_bytes": config(
+            "PORTAL_ATTACHMENT_MAX_BYTES", cast=int, default=10 * 1024 * 1024
+        ),
+        "attachment_types": _csv(
+            config(
+                "PORTAL_ATTACHMENT_TYPES",
+                default="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain",
+            ).lower()
+        ),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -323,6 +383,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         )
     if not 1024 <= settings.mail_in_max_bytes <= 100 * 1024 * 1024:
         raise ValueError("PORTAL_MAIL_IN_MAX_BYTES must be between 1024 and 104857600")
+    _check_attachment_limits(settings)
     if settings.smtp_security not in SMTP_SECURITY:
         raise ValueError(f"smtp_security must be one of {', '.join(SMTP_SECURITY)}")
     if settings.smtp_ca_file and settings.smtp_security == "none":

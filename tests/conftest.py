@@ -12,7 +12,8 @@ import os
 # Cheap Argon2 parameters for the hundreds of test accounts (set before portal.auth loads).
 os.environ["PORTAL_PASSWORD_HASH_PROFILE"] = "test"
 import re
-from collections.abc import AsyncIterator
+import shutil
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -80,6 +81,14 @@ async def db(database: Settings) -> AsyncIterator[Settings]:
     """A database emptied after each test."""
     yield database
     await truncate_all_models()
+
+
+@pytest.fixture
+def store_dir(db: Settings) -> Iterator[Path]:
+    """The installation's attachment folder, empty at the start and end of the test."""
+    shutil.rmtree(db.attachment_dir, ignore_errors=True)
+    yield db.attachment_dir
+    shutil.rmtree(db.attachment_dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback.attachments import staged
 from feedback.conversation import (
     STATUS_WORDS,
     ConversationError,
@@ -27,9 +28,10 @@ from feedback.resolution import (
 )
 from portal import throttle
 from portal.clock import utcnow
+from portal.handlers import attachments as files
 from portal.i18n import N_, current_language
 from portal.mail_links import TRACKING, customer_links, tracking_token, wake_mail_sender
-from portal.security import CSRFError, InvalidToken, check_csrf, read_form
+from portal.security import CSRFError, InvalidToken, check_csrf, read_upload_form
 from portal.templating import render
 
 HONEYPOT_FIELD = "website"
@@ -67,6 +69,8 @@ def _form_page(
 ) -> Response:
     settings = request.app.state.settings
     values.setdefault("submission_token", new_submission_token())
+    if (errors or notice) and "files" not in errors and values.get("had_files"):
+        errors["files"] = files.ATTACH_AGAIN
     return render(
         request,
         "feedback/form.html",
@@ -79,6 +83,7 @@ def _form_page(
             "touchpoints": settings.touchpoints,
             "limits": LIMITS,
             "honeypot": HONEYPOT_FIELD,
+            **files.template_context(request),
         },
         status_code=status,
     )
@@ -93,11 +98,13 @@ async def feedback_form(request: Request) -> Response:
 
 async def submit(request: Request) -> Response:
     try:
-        form = await read_form(request, check=False)
+        form = await read_upload_form(request, max_files=files.limits_for(request).max_files)
     except ValueError:
         raise HTTPException(400) from None
     values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
     values.pop("csrf_token", None)
+    uploads = await files.uploads_in(form)
+    values["had_files"] = "yes" if uploads else ""
     try:
         check_csrf(request, form)
     except CSRFError:
@@ -131,15 +138,20 @@ async def submit(request: Request) -> Response:
     submission, errors = validate_submission(
         values, categories=settings.categories, touchpoints=settings.touchpoints
     )
-    if submission is None:
+    checked, file_error = files.check(request, uploads)
+    if file_error:
+        errors["files"] = file_error
+    if submission is None or errors:
         return _form_page(request, values, errors, status=422)
-    item, created = await submit_feedback(
-        submission,
-        now=now,
-        language=current_language(),
-        new_customer_segment=settings.segments[-1],
-        links=customer_links(request),
-    )
+    async with staged(files.store_for(request), checked):
+        item, created = await submit_feedback(
+            submission,
+            now=now,
+            language=current_language(),
+            new_customer_segment=settings.segments[-1],
+            links=customer_links(request),
+            files=checked,
+        )
     if created:
         await throttle.hit("submit", address, now)
         wake_mail_sender(request)
@@ -204,6 +216,7 @@ async def tracking_page(
     *,
     reply_error: str = "",
     reply_text: str = "",
+    file_error: str = "",
     status: int = 200,
     survey: dict[str, Any] | None = None,
 ) -> Response:
@@ -213,6 +226,7 @@ async def tracking_page(
     messages = await Message.filter(item_id=item.id, is_internal=False).select_related(
         "author_staff"
     )
+    message_files = await files.files_of(messages)
     refusal = reply_refusal(item, now=now, reopen_window_days=settings.reopen_window_days)
     resolution = (
         await latest_resolution(item)
@@ -235,6 +249,9 @@ async def tracking_page(
             "owner_first_name": item.owner.first_name if item.owner else "",
             "promise": customer_promise(item, now),
             "messages": messages,
+            "message_files": message_files,
+            "file_error": file_error,
+            **files.template_context(request),
             "reply_error": reply_error,
             "reply_text": reply_text,
             "can_reply": refusal is None,
@@ -261,8 +278,13 @@ async def tracking(request: Request) -> Response:
 
 async def tracking_reply(request: Request) -> Response:
     item = await item_from_token(request, request.path_params["token"])
-    form = await read_form(request, check=False)
+    try:
+        form = await read_upload_form(request, max_files=files.limits_for(request).max_files)
+    except ValueError:
+        raise HTTPException(400) from None
     body = str(form.get("body") or "")
+    uploads = await files.uploads_in(form)
+    again = files.ATTACH_AGAIN if uploads else ""
     try:
         check_csrf(request, form)
     except CSRFError:
@@ -272,15 +294,25 @@ async def tracking_reply(request: Request) -> Response:
             status=403,
             reply_text=body,
             reply_error=N_("Your session expired. Please send your reply again."),
+            file_error=again,
+        )
+    checked, file_error = files.check(request, uploads)
+    if file_error:
+        return await tracking_page(
+            request, item, reply_text=body, file_error=file_error, status=422
         )
     try:
-        await add_customer_reply(
-            item,
-            body,
-            now=utcnow(),
-            reopen_window_days=request.app.state.settings.reopen_window_days,
-        )
+        async with staged(files.store_for(request), checked):
+            await add_customer_reply(
+                item,
+                body,
+                now=utcnow(),
+                reopen_window_days=request.app.state.settings.reopen_window_days,
+                files=checked,
+            )
     except ConversationError as exc:
-        return await tracking_page(request, item, reply_error=str(exc), reply_text=body, status=422)
+        return await tracking_page(
+            request, item, reply_error=str(exc), reply_text=body, file_error=again, status=422
+        )
     url = request.url_for("tracking", token=request.path_params["token"])
     return RedirectResponse(f"{url}#latest", status_code=303)

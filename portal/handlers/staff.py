@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from feedback.at_risk import last_review
+from feedback.attachments import staged
 from feedback.conversation import (
     STATUS_WORDS,
     ConversationError,
@@ -32,10 +33,11 @@ from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
+from portal.handlers import attachments as files
 from portal.handlers import saved_replies
 from portal.mail_links import customer_links, wake_mail_sender
 from portal.models import Role, StaffUser
-from portal.security import read_form, same_site_path
+from portal.security import check_csrf, read_form, read_upload_form, same_site_path
 from portal.templating import is_fragment_request, render
 from triage.actions import (
     ActionError,
@@ -144,6 +146,7 @@ async def _item_page(
 ) -> Response:
     """The item page; `extra` overrides context, e.g. the resolve form's values and errors."""
     messages = await Message.filter(item_id=item.id).select_related("author_staff")
+    message_files = await files.files_of(messages)
     events = await Event.filter(item_id=item.id).select_related("actor")
     collaborators = await item.collaborators.all()
     settings = request.app.state.settings
@@ -156,6 +159,8 @@ async def _item_page(
             **await resolution_context(request, item),
             "item": item,
             "messages": messages,
+            "message_files": message_files,
+            **files.template_context(request),
             "events": events,
             "statuses": list(Status),
             "status_words": STATUS_WORDS,
@@ -282,10 +287,16 @@ async def item_reply(request: Request) -> Response:
     item, can_write = await get_item_for_user(user, request.path_params["item_id"])
     if not can_write:
         raise HTTPException(403)
-    form = await read_form(request)
+    form = await read_upload_form(request, max_files=files.limits_for(request).max_files)
+    check_csrf(request, form)
     body = str(form.get("body") or "")
     internal = form.get("internal") == "on"
     used = {"saved_reply_id": str(form.get(saved_replies.SAVED_REPLY_FIELD) or "")[:12]}
+    checked, file_error = files.check(request, await files.uploads_in(form))
+    if file_error:
+        return await _item_page(
+            request, item, reply_error=file_error, reply_text=body, status=422, **used
+        )
     if gaps := saved_replies.check_before_send(form, body):
         return await _item_page(
             request, item, reply_error=gaps, reply_text=body, status=422, **used
@@ -294,24 +305,28 @@ async def item_reply(request: Request) -> Response:
         return await _item_page(
             request,
             item,
-            reply_error=collision_warning(written_since, item.customer.name),
+            reply_error=collision_warning(written_since, item.customer.name)
+            + (f" {files.ATTACH_AGAIN}" if checked else ""),
             reply_text=body,
             new_message_ids={message.id for message in written_since},
             status=409,
             **used,
         )
     try:
-        await add_staff_reply(
-            item,
-            user,
-            body,
-            now=utcnow(),
-            internal=internal,
-            links=customer_links(request),
-        )
+        async with staged(files.store_for(request), checked):
+            await add_staff_reply(
+                item,
+                user,
+                body,
+                now=utcnow(),
+                internal=internal,
+                links=customer_links(request),
+                files=checked,
+            )
     except ConversationError as exc:
+        again = f" {files.ATTACH_AGAIN}" if checked else ""
         return await _item_page(
-            request, item, reply_error=str(exc), reply_text=body, status=422, **used
+            request, item, reply_error=str(exc) + again, reply_text=body, status=422, **used
         )
     await saved_replies.count_use(form, item, user)
     if not internal:
