@@ -8,10 +8,10 @@ which a person meets in practice:
 * a form sent back **faster than a person types** (:data:`DEFAULT_MIN_SECONDS`), measured from
   a signed time the form carries (:data:`STARTED_FIELD`), so a script cannot fake it.
 
-A submission that shows either sign is not stored, and the form comes back with everything
-typed still in it and a plain request to check and send again. A person who trips it (a very
-fast autofill) loses nothing: the second press is slower than the limit. Nothing is silent: the
-hold-back is logged, and the answer is the same for both signs, so a script learns nothing.
+Neither submission is stored, and each is logged. A filled honeypot gets the usual thank-you
+page, so the script believes it worked. A form sent back too fast might be a person with
+autofill, so it comes back with everything typed still in it and a plain request to check and
+send again (:data:`HELD_BACK`); the second press is slower than the limit and goes through.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from portal.i18n import N_
+
 log = logging.getLogger("portal.bot_check")
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
 STARTED_PURPOSE = "form-started"
 DEFAULT_MIN_SECONDS = 3
-HELD_BACK = "Please check your message and press Send again."
+HELD_BACK = N_("Please check your message and press Send again.")
 
 
 class _Signer(Protocol):

@@ -140,6 +140,7 @@ class Settings:
     default_language: str = "en"
     max_body_bytes: int = 64 * 1024
     submissions_per_hour: int = 10
+    form_min_seconds: int = 3  # feedback.bot_check: faster than this, the form asks again
     sign_in_failures_allowed: int = 5
     sign_in_lockout_minutes: int = 15
     session_max_age_seconds: int = 12 * 3600
@@ -307,6 +308,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "default_language": config("PORTAL_LANGUAGE", default="en"),
         "max_body_bytes": config("PORTAL_MAX_BODY_BYTES", cast=int, default=64 * 1024),
         "submissions_per_hour": config("PORTAL_SUBMISSIONS_PER_HOUR", cast=int, default=10),
+        "form_min_seconds": config("PORTAL_FORM_MIN_SECONDS", cast=int, default=3),
         "sign_in_failures_allowed": config("PORTAL_SIGN_IN_FAILURES", cast=int, default=5),
         "sweep_interval_seconds": config("PORTAL_SWEEP_SECONDS", cast=int, default=30),
         "categories": _csv(
@@ -368,6 +370,8 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
     ZoneInfo(settings.default_timezone)  # raises on an unknown zone
     if not settings.categories or not settings.segments:
         raise ValueError("PORTAL_CATEGORIES and PORTAL_SEGMENTS need at least one value")
+    if not 0 <= settings.form_min_seconds <= 60:
+        raise ValueError("PORTAL_FORM_MIN_SECONDS must be between 0 (off) and 60")
     if settings.retrain_after < 0 or settings.retrain_check_seconds < 1:
         raise ValueError("PORTAL_RETRAIN_AFTER must be >= 0, PORTAL_RETRAIN_CHECK_SECONDS >= 1")
     if settings.smtp_host and "@" not in parseaddr(settings.mail_from)[1]:

@@ -41,6 +41,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         var_dir=var_dir,
         secret_key="test-secret-key-not-for-production",
         submissions_per_hour=1000,
+        form_min_seconds=0,  # tests post at once; tests/feedback/test_form_timing.py checks it
     )
 
 

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback import bot_check
 from feedback.attachments import staged
 from feedback.conversation import (
     STATUS_WORDS,
@@ -34,7 +35,6 @@ from portal.mail_links import TRACKING, customer_links, tracking_token, wake_mai
 from portal.security import CSRFError, InvalidToken, check_csrf, read_upload_form
 from portal.templating import render
 
-HONEYPOT_FIELD = "website"
 KIND_LABELS = {
     Kind.COMPLAINT: N_("Complaint"),
     Kind.COMMENT: N_("Comment"),
@@ -82,7 +82,9 @@ def _form_page(
             "categories": settings.categories,
             "touchpoints": settings.touchpoints,
             "limits": LIMITS,
-            "honeypot": HONEYPOT_FIELD,
+            "honeypot": bot_check.HONEYPOT_FIELD,
+            "form_started_field": bot_check.STARTED_FIELD,
+            "form_started": bot_check.form_started(request.app.state.signer, utcnow()),
             **files.template_context(request),
         },
         status_code=status,
@@ -118,11 +120,19 @@ async def submit(request: Request) -> Response:
                 "Your session expired before you sent this. Please check it and send it again."
             ),
         )
-    if values.get(HONEYPOT_FIELD):
-        return render(request, "feedback/thanks.html", {"item": None})
     settings = request.app.state.settings
     now = utcnow()
     address = client_address(request)
+    automated = bot_check.automated_sign(
+        values, request.app.state.signer, now, settings.form_min_seconds
+    )
+    if automated:
+        bot_check.log_held_back(automated, address)
+        if automated == "honeypot":  # a script: let it believe it worked
+            return render(request, "feedback/thanks.html", {"item": None})
+        # Perhaps a person with fast autofill: nothing is lost, the second press goes through.
+        values.pop(bot_check.STARTED_FIELD, None)
+        return _form_page(request, values, {}, status=422, notice=bot_check.HELD_BACK)
     sent_recently = await throttle.count("submit", address, since=now - timedelta(hours=1))
     if sent_recently >= settings.submissions_per_hour:
         return _form_page(
