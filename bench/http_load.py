@@ -188,6 +188,7 @@ def main() -> int:
             PORTAL_VAR_DIR=var_dir,
             PORTAL_SECRET_KEY="load-test-secret-key",  # noqa: S106 -- throw-away installation
             PORTAL_SUBMISSIONS_PER_HOUR="1000000",  # every simulated customer shares 127.0.0.1
+            PORTAL_FORM_MIN_SECONDS="0",  # simulated customers send the form at once
             PORTAL_NEW_PASSWORD=PASSWORD,
         )
         run_portal(env, "migrate")
