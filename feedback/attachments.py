@@ -295,24 +295,25 @@ async def staged(store: AttachmentStore, files: Sequence[CheckedFile]) -> AsyncI
                 store.remove(sha256)
 
 
-async def attach(message: Message, files: Sequence[CheckedFile], *, now: datetime) -> None:
-    """Add the rows for `files` to `message` (call inside the message's transaction)."""
-    if not files:
-        return
-    await Attachment.bulk_create(
-        [
-            Attachment(
-                message_id=message.id,
-                item_id=message.item_id,  # type: ignore[attr-defined]
-                filename=file.filename,
-                content_type=file.content_type,
-                size_bytes=file.size,
-                sha256=file.sha256,
-                created_at=now,
-            )
-            for file in files
-        ]
-    )
+async def attach(
+    message: Message, files: Sequence[CheckedFile], *, now: datetime
+) -> list[Attachment]:
+    """Add the rows for `files` to `message` (call inside the message's transaction).
+
+    One insert per file (at most a handful) so each row has its id for links.
+    """
+    return [
+        await Attachment.create(
+            message_id=message.id,
+            item_id=message.item_id,  # type: ignore[attr-defined]
+            filename=file.filename,
+            content_type=file.content_type,
+            size_bytes=file.size,
+            sha256=file.sha256,
+            created_at=now,
+        )
+        for file in files
+    ]
 
 
 async def attachments_by_message(message_ids: Iterable[int]) -> dict[int, list[Attachment]]:

@@ -276,7 +276,7 @@ async def add_staff_reply(
             is_internal=internal,
             created_at=now,
         )
-        await attach(message, files, now=now)
+        attached = await attach(message, files, now=now)
         await audit.record(
             item, "note" if internal else "reply", now=now, actor=staff, detail=audit_note(files)
         )
@@ -327,6 +327,14 @@ async def add_staff_reply(
             # A public answer from the customer's own rep is contact ("customers at risk").
             await Customer.filter(id=customer.id).update(last_owner_contact_at=now)
         if links is not None:
-            await queue_staff_reply(item, customer, staff.name, body, links, now=now)
+            await queue_staff_reply(
+                item,
+                customer,
+                staff.name,
+                body,
+                links,
+                now=now,
+                files=[(row.id, row.filename) for row in attached],
+            )
     await refresh_targets(item, now)
     return message

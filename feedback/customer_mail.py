@@ -10,7 +10,7 @@ Only customers with an e-mail address get mail; internal notes never make one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -116,8 +116,14 @@ async def queue_staff_reply(
     links: CustomerLinks,
     *,
     now: datetime,
+    files: Sequence[tuple[int, str]] = (),
 ) -> OutboxMail | None:
-    """A public staff reply (never an internal note): the reply and the tracking link."""
+    """A public staff reply (never an internal note): the reply and the tracking link.
+
+    Attached `files` (id, name) are listed as links to the tracking page's download, never
+    sent as mail attachments.
+    """
+    tracking_url = links.tracking(item)
     return await _queue(
         "staff_reply",
         item,
@@ -127,7 +133,8 @@ async def queue_staff_reply(
         {
             "staff_name": staff_name.split()[0] if staff_name.strip() else "",
             "body": body,
-            "tracking_url": links.tracking(item),
+            "tracking_url": tracking_url,
+            "files": [(name, f"{tracking_url}/files/{file_id}") for file_id, name in files],
         },
         now,
     )

@@ -26,6 +26,7 @@ and is acknowledged without a second message. Any database failure raises
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,15 @@ from tortoise.transactions import in_transaction
 
 from feedback import audit
 from feedback.addresses import normalise_email
+from feedback.attachments import (
+    AttachmentError,
+    AttachmentLimits,
+    AttachmentStore,
+    CheckedFile,
+    refusal_note,
+    screen_uploads,
+    staged,
+)
 from feedback.conversation import add_customer_reply, reply_refusal
 from feedback.customer_mail import CUSTOMER_KINDS, CustomerLinks, header_text
 from feedback.intake import LIMITS, Submission, submit_feedback
@@ -92,6 +102,9 @@ class InboundConfig:
     links: CustomerLinks | None = None  # the confirmation mail for a new item
     # New items one sender may open by mail in an hour; later mails join the newest one.
     new_items_per_hour: int = 10
+    # Where attachments are kept, and within which limits; None: only named on the trail.
+    attachment_store: AttachmentStore | None = None
+    attachment_limits: AttachmentLimits = field(default_factory=AttachmentLimits)
 
     @property
     def category(self) -> str:
@@ -209,11 +222,30 @@ async def _follow_merge(item: FeedbackItem) -> FeedbackItem:
     return await FeedbackItem.get_or_none(id=merged_into) or item
 
 
-def _attachment_note(parsed: ParsedMail) -> str:
+@dataclass(frozen=True)
+class _Files:
+    """A mail's attachments: the ones kept (within the limits) and the ones skipped."""
+
+    kept: tuple[CheckedFile, ...] = ()
+    skipped: tuple[AttachmentError, ...] = ()
+
+
+def _screen(parsed: ParsedMail, config: InboundConfig) -> _Files:
+    if config.attachment_store is None:
+        return _Files()
+    kept, skipped = screen_uploads(parsed.files, config.attachment_limits)
+    return _Files(tuple(kept), tuple(skipped))
+
+
+def _attachment_note(parsed: ParsedMail, config: InboundConfig, files: _Files) -> str:
     if not parsed.attachments:
         return ""
-    count = len(parsed.attachments)
-    return f"; {count} attachment{'' if count == 1 else 's'} not kept: {parsed.attachment_summary}"
+    if config.attachment_store is None:
+        count = len(parsed.attachments)
+        return (
+            f"; {count} attachment{'' if count == 1 else 's'} not kept: {parsed.attachment_summary}"
+        )
+    return f"; {refusal_note(files.skipped)}" if files.skipped else ""
 
 
 async def _sender_note(item: FeedbackItem, parsed: ParsedMail) -> str:
@@ -234,14 +266,19 @@ class _Handled:
 
 
 async def _thread(
-    item: FeedbackItem, parsed: ParsedMail, matched_by: str, config: InboundConfig, now: datetime
+    item: FeedbackItem,
+    parsed: ParsedMail,
+    matched_by: str,
+    config: InboundConfig,
+    now: datetime,
+    files: _Files,
 ) -> _Handled | None:
     """Add the mail to `item`'s conversation; None when the item takes no more replies."""
     if reply_refusal(item, now=now, reopen_window_days=config.reopen_window_days):
         return None
     body = parsed.text or parsed.subject or NO_TEXT
     message = await add_customer_reply(
-        item, body, now=now, reopen_window_days=config.reopen_window_days
+        item, body, now=now, reopen_window_days=config.reopen_window_days, files=files.kept
     )
     note = await _sender_note(item, parsed)
     await audit.record(
@@ -249,7 +286,8 @@ async def _thread(
         "mail_received",
         now=now,
         actor_kind=AuthorKind.CUSTOMER,
-        detail=f"reply by e-mail, matched by {matched_by}{note}{_attachment_note(parsed)}",
+        detail=f"reply by e-mail, matched by {matched_by}{note}"
+        f"{_attachment_note(parsed, config, files)}",
     )
     return _Handled(
         InboundOutcome.THREADED, item, message.id, f"matched by {matched_by}{note}"[:200]
@@ -273,7 +311,7 @@ async def _flooded_item(address: str, config: InboundConfig, now: datetime) -> F
 
 
 async def _new_item(
-    parsed: ParsedMail, config: InboundConfig, now: datetime, note: str = ""
+    parsed: ParsedMail, config: InboundConfig, now: datetime, files: _Files, note: str = ""
 ) -> _Handled:
     subject = parsed.subject or header_text(parsed.text.split("\n", 1)[0], 80) or NO_SUBJECT
     text = parsed.text or NO_TEXT
@@ -293,8 +331,9 @@ async def _new_item(
         language=mail_language(parsed, config.language, LANGUAGES),
         new_customer_segment=config.new_customer_segment,
         links=config.links,
+        files=files.kept,
     )
-    detail = f"new item from an e-mail{note}{_attachment_note(parsed)}"
+    detail = f"new item from an e-mail{note}{_attachment_note(parsed, config, files)}"
     if parsed.truncated:
         detail += f"; text cut at {MAX_TEXT} characters"
     await audit.record(
@@ -360,8 +399,14 @@ async def receive_mail(
         reason = "no usable sender address (From)"
         await record_refusal(reason, len(raw), now, parsed)
         raise MailRefused("malformed", reason)
+    files = _screen(parsed, config)
     try:
-        return await _store(parsed, base, config, now, envelope_recipients)
+        # The kept files' bytes are written first, and removed again if nothing refers to
+        # them (a duplicate delivery, a failed transaction).
+        store = config.attachment_store
+        guard = staged(store, files.kept) if store and files.kept else contextlib.nullcontext()
+        async with guard:
+            return await _store(parsed, base, config, now, envelope_recipients, files)
     except IntegrityError as exc:
         try:
             stored = await InboundMail.exists(message_id=parsed.message_id)
@@ -386,6 +431,7 @@ async def _store(
     config: InboundConfig,
     now: datetime,
     envelope_recipients: Iterable[str],
+    files: _Files,
 ) -> Receipt:
     async with in_transaction():
         # First a write with the unique Message-ID: a duplicate stops here, and on SQLite
@@ -404,15 +450,15 @@ async def _store(
             item = await _item_by_reference(parsed)
         if item is not None:
             item = await _follow_merge(item)
-            result = await _thread(item, parsed, matched_by, config, now)
+            result = await _thread(item, parsed, matched_by, config, now, files)
             if result is None:
                 note = f"; a reply to {item.reference}, which is closed for replies"
         if result is None:
             flood = await _flooded_item(parsed.from_address, config, now)
             if flood is not None:
-                result = await _thread(flood, parsed, "sender's mail rate", config, now)
+                result = await _thread(flood, parsed, "sender's mail rate", config, now, files)
         if result is None:
-            result = await _new_item(parsed, config, now, note)
+            result = await _new_item(parsed, config, now, files, note)
         await InboundMail.filter(id=row.id).update(
             outcome=result.outcome,
             reason=result.reason,

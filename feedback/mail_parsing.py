@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from mailparser_reply import EmailReplyParser
 
 from feedback.addresses import is_mail_address, normalise_email
+from feedback.attachments import Upload
 from feedback.customer_mail import NAME_LIMIT, header_text
 
 #: The line above which a customer writes their reply (templates/mail/*). The words in it
@@ -63,6 +64,7 @@ class ParsedMail:
     recipients: tuple[str, ...]  # To, Cc, Delivered-To, X-Original-To (lower case)
     references: tuple[str, ...]  # In-Reply-To first, then References (newest first)
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    files: tuple[Upload, ...] = field(default_factory=tuple)  # the attachments' bytes
     automatic: str = ""  # why this is an auto-reply or a bounce, "" for a person's mail
     truncated: bool = False
     content_language: str = ""  # the Content-Language header (e.g. "zh-CN"), lower case
@@ -207,8 +209,12 @@ def _unquoted(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
-    """The body as text (plain part, else HTML turned into text) and the attachments' names."""
+def body_and_attachments(
+    message: EmailMessage,
+) -> tuple[str, tuple[str, ...], tuple[Upload, ...]]:
+    """The body as text (plain part, else HTML turned into text), the attachments' names,
+    and the attachments themselves (the name they came with and their decoded bytes).
+    """
     try:
         body = message.get_body(preferencelist=("plain", "html"))
     except Exception:  # noqa: BLE001 - a broken MIME structure: no readable body
@@ -218,6 +224,7 @@ def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
         content = _decoded(body)
         text = html_to_text(content) if body.get_content_subtype() == "html" else content
     names: list[str] = []
+    files: list[Upload] = []
     for part in message.walk():
         if part is body or part.is_multipart():
             continue
@@ -225,7 +232,12 @@ def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
             if part.get_content_disposition() != "attachment":
                 continue  # the other alternative of the body (HTML next to plain)
         names.append(header_text(part.get_filename() or part.get_content_type(), 100))
-    return text, tuple(names)
+        try:
+            data = part.get_payload(decode=True)
+        except Exception:  # noqa: BLE001 - a broken part: kept as empty, refused as such
+            data = b""
+        files.append(Upload(part.get_filename() or "", data if isinstance(data, bytes) else b""))
+    return text, tuple(names), tuple(files)
 
 
 def clean_subject(value: str) -> str:
@@ -247,7 +259,7 @@ def parse_mail(
     recipients: list[str] = []
     for header in ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"):
         recipients.extend(a for _n, a in _header_addresses(message, header) if a)
-    text, attachments = body_and_attachments(message)
+    text, attachments, files = body_and_attachments(message)
     text = strip_reply(text).replace("\x00", "")
     truncated = len(text) > max_text
     if truncated:
@@ -261,6 +273,7 @@ def parse_mail(
         recipients=tuple(dict.fromkeys(recipients)),
         references=references_of(message),
         attachments=attachments,
+        files=files,
         automatic=automatic_reason(message, envelope_sender),
         truncated=truncated,
         content_language=_header(message, "Content-Language").lower()[:35],

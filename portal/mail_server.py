@@ -18,6 +18,7 @@ from typing import Any, AnyStr
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from starlette.routing import Router
 
+from feedback.attachments import AttachmentStore
 from feedback.customer_mail import CustomerLinks
 from feedback.inbound_mail import (
     InboundConfig,
@@ -66,6 +67,8 @@ def inbound_config(settings: Settings) -> InboundConfig:
         language=settings.default_language,
         links=customer_links_for(settings, signer),
         new_items_per_hour=settings.submissions_per_hour,
+        attachment_store=AttachmentStore(settings.attachment_dir),
+        attachment_limits=settings.attachment_limits,
     )
 
 

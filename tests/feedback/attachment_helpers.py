@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from feedback.models import FeedbackItem
-from tests.conftest import form_data, get_csrf, submit
+from tests.conftest import csrf_from, form_data, get_csrf, submit
 
 # A real 1×1 PNG and GIF, and the start of a JPEG, a WebP and a PDF: enough for the sniffer.
 PNG = base64.b64decode(
@@ -61,3 +61,12 @@ async def reply_on_tracking(client, token: str, body: str, *files: tuple[str, by
     return await client.post(
         f"/t/{token}/reply", data={"csrf_token": csrf, "body": body}, files=upload(*files)
     )
+
+
+async def staff_reply(client, item_id: int, body: str, *files, internal: bool = False):
+    """The reply form on the staff item page, sent as multipart."""
+    page = await client.get(f"/staff/items/{item_id}")
+    data = {"csrf_token": csrf_from(page.text), "body": body}
+    if internal:
+        data["internal"] = "on"
+    return await client.post(f"/staff/items/{item_id}/reply", data=data, files=upload(*files))
