@@ -96,3 +96,11 @@ async def test_it_still_takes_the_form_without_files(client, store_dir) -> None:
     assert response.status_code == 303
     assert await FeedbackItem.all().count() == 1
     assert await Attachment.all().count() == 0
+
+
+async def test_it_tells_the_refusal_in_the_customer_s_language(client, store_dir) -> None:
+    await client.get("/?lang=zh_CN")
+    response = await submit_with_files(client, ("page.png", HTML, "image/png"))
+    error = soup(response).find(id="files-error").text
+    assert "我们不接受“page.png”" in error and "请重新附加" in error
+    assert "附加文件" in soup(response).find("label", attrs={"for": "files"}).text
