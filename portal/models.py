@@ -40,6 +40,7 @@ class StaffUser(Model):
     mail_warnings = fields.BooleanField(default=True, db_default=True)
     mail_escalations = fields.BooleanField(default=True, db_default=True)
     mail_quiet_channels = fields.BooleanField(default=True, db_default=True)
+    mail_weekly_digest = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -118,3 +118,15 @@ class Notification(Model):
         table = "notification"
         ordering = ["-created_at", "-id"]
         indexes = (("recipient_id", "read_at", "created_at"),)
+
+
+class DigestRun(Model):
+    """One row per week whose digest went out (triage/digest.py): the unique week is the claim
+    that makes several app processes send it once."""
+
+    id = fields.IntField(primary_key=True)
+    week = fields.DateField(unique=True)  # the Monday the digest was due, local time
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "digest_run"
