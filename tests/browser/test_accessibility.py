@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.browser.conftest import new_page, send_feedback, serve_portal, sign_in
+from tests.feedback.attachment_helpers import HTML, PNG
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -89,6 +90,10 @@ def _prepare(site: Site, browser: Browser) -> None:
     resolved_reference = customer.inner_text("#reference")
     customer.goto(site.tracking_open)
     customer.fill("#body", "Here is a photo description: the label on the box reads 44.")
+    # A photo, so the conversation pages are audited with a file (and its preview) on them.
+    customer.set_input_files(
+        "#files", files=[{"name": "box label.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     customer.click("form.reply button[type=submit]")
     customer.wait_for_url(re.compile(r"#latest$"))
     customer.context.close()
@@ -220,6 +225,16 @@ def _tracking_reply_refused(page: Page, site: Site) -> None:
     page.wait_for_selector("[aria-invalid=true]")
 
 
+def _tracking_file_refused(page: Page, site: Site) -> None:
+    page.goto(site.tracking_open)
+    page.fill("#body", "And the invoice.")
+    page.set_input_files(
+        "#files", files=[{"name": "invoice.html", "mimeType": "text/html", "buffer": HTML}]
+    )
+    page.click("form.reply button[type=submit]")
+    page.wait_for_selector("#files[aria-invalid=true]")
+
+
 def _wrong_password(page: Page, site: Site) -> None:
     page.goto(f"{site.url}/staff/sign-in")
     page.fill("#email", PERSONAS["agent"])
@@ -280,6 +295,7 @@ PAGES: dict[str, Audit] = {
     "tracking-resolved-survey": Audit(None, _tracking("resolved")),
     "tracking-zh-CN": Audit(None, _tracking_in_chinese),
     "tracking-reply-refused": Audit(None, _tracking_reply_refused),
+    "tracking-file-refused": Audit(None, _tracking_file_refused),
     "sign-in": Audit(None, path("/staff/sign-in")),
     "sign-in-wrong-password": Audit(None, _wrong_password),
     "not-found": Audit("agent", path("/staff/items/999999")),
