@@ -281,6 +281,11 @@ class AttachmentStore:
 async def staged(store: AttachmentStore, files: Sequence[CheckedFile]) -> AsyncIterator[None]:
     """Write the files' bytes, run the block (which adds the rows), then remove the bytes
     this call wrote that no row refers to: the block failed, or it made nothing new.
+
+    Only bytes this call wrote are removed, and only when no committed row uses them. One
+    window remains: another request that found the same file already stored, and commits its
+    row just after this check, would point at removed bytes (its download answers 404). It
+    needs the same file sent twice at once with one of the two failing.
     """
     written: list[str] = []
     try:
