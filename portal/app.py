@@ -44,7 +44,12 @@ async def run_sweeper(settings: Settings, state: Any) -> None:
     while True:
         await asyncio.sleep(settings.sweep_interval_seconds)
         try:
-            report = await sweep(utcnow(), settings.default_timezone, staff_mail=staff_mail)
+            report = await sweep(
+                utcnow(),
+                settings.default_timezone,
+                staff_mail=staff_mail,
+                no_contact_days=settings.at_risk_no_contact_days,
+            )
             state.last_sweep_at = utcnow()
             if report.warned or report.escalated:
                 log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)

@@ -133,7 +133,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     staff_mail = staff_mail_for(settings)
     report = asyncio.run(
         _with_db(
-            settings, lambda: sweep(utcnow(), settings.default_timezone, staff_mail=staff_mail)
+            settings,
+            lambda: sweep(
+                utcnow(),
+                settings.default_timezone,
+                staff_mail=staff_mail,
+                no_contact_days=settings.at_risk_no_contact_days,
+            ),
         )
     )
     print(

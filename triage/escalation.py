@@ -19,6 +19,7 @@ from feedback import audit
 from feedback.models import FeedbackItem, Status
 from portal.models import Role, StaffUser
 from triage.channel_watch import warn_managers
+from triage.digest import send_weekly_digest
 from triage.models import Notification, Team
 from triage.routing import is_available
 from triage.sla import refresh_targets
@@ -36,6 +37,7 @@ class SweepReport:
     warned: list[int] = field(default_factory=list)
     escalated: list[int] = field(default_factory=list)
     quiet_channels: list[str] = field(default_factory=list)  # newly told to managers
+    digest_sent: bool = False  # this pass sent the weekly digest
 
 
 async def notify(
@@ -152,12 +154,17 @@ async def _escalate_once(item: FeedbackItem, now: datetime, staff_mail: StaffMai
 
 
 async def sweep(
-    now: datetime, fallback_timezone: str = "UTC", *, staff_mail: StaffMail | None = None
+    now: datetime,
+    fallback_timezone: str = "UTC",
+    *,
+    staff_mail: StaffMail | None = None,
+    no_contact_days: int = 90,
 ) -> SweepReport:
     """One pass; call it periodically (the app does every `sweep_interval_seconds`).
 
     `staff_mail` (None: in-app only) mails each warning, breach and quiet-channel
-    notification to its recipients as well.
+    notification to its recipients as well, and the managers' weekly digest when due
+    (`no_contact_days` is the at-risk setting it reports with).
     """
     report = SweepReport()
     due_for_refresh = await FeedbackItem.filter(status__in=RUNNING).filter(
@@ -177,4 +184,8 @@ async def sweep(
 
     # A channel that went quiet is an incident too (triage/channel_watch.py).
     report.quiet_channels = [quiet.channel for quiet in await warn_managers(now, staff_mail)]
+    if staff_mail is not None:
+        report.digest_sent = await send_weekly_digest(
+            now, fallback_timezone, staff_mail, no_contact_days
+        )
     return report

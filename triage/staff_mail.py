@@ -34,7 +34,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 WARNING = "staff_warning"
 ESCALATION = "staff_escalation"
 CHANNEL = "staff_channel"
-KINDS = (WARNING, ESCALATION, CHANNEL)
+DIGEST = "staff_digest"
+KINDS = (WARNING, ESCALATION, CHANNEL, DIGEST)
 
 #: Form values of a preference: e-mail as well as in-app, or in-app only.
 EMAIL, IN_APP = "1", "0"
@@ -50,6 +51,9 @@ class MailPreference:
     hint: str
     # Roles that can receive it at all; the page offers it only to them.
     roles: tuple[Role, ...] = tuple(Role)
+    # The two choices as the page words them.
+    on_label: str = "E-mail and in-app"
+    off_label: str = "In-app only"
 
     def applies_to(self, role: str) -> bool:
         return role in self.roles
@@ -77,6 +81,16 @@ PREFERENCES = (
         "Nothing has come through the web form, e-mail, phone or in person for unusually long.",
         roles=(Role.MANAGER, Role.ADMIN),
     ),
+    MailPreference(
+        DIGEST,
+        "mail_weekly_digest",
+        "Weekly digest",
+        "On Monday morning: last week's response times, promises kept, complaints by topic "
+        "and customers at risk.",
+        roles=(Role.MANAGER, Role.ADMIN),
+        on_label="Send it",
+        off_label="Don't send it",
+    ),
 )
 _FIELD_FOR_KIND = {preference.kind: preference.field for preference in PREFERENCES}
 
@@ -100,7 +114,8 @@ def validate_mail_preferences(
         value = form.get(preference.field)
         if value not in (EMAIL, IN_APP):
             errors[preference.field] = (
-                f"{preference.label}: choose e-mail and in-app, or in-app only."
+                f"{preference.label}: choose {preference.on_label.lower()}, or "
+                f"{preference.off_label.lower()}."
             )
             continue
         values[preference.field] = value == EMAIL
@@ -144,9 +159,10 @@ async def queue_staff_mail(
     *,
     now: datetime,
     item: FeedbackItem | None = None,
+    template: str = "mail/staff_notification",
 ) -> int:
     """Write one outbox mail per active recipient who wants this `kind` by e-mail and has a
-    usable address; how many were written.
+    usable address; how many were written. `template` names the `.txt` and `.html` pair.
     """
     staff = await StaffUser.filter(
         id__in=sorted(set(recipient_ids)), is_active=True, **{_FIELD_FOR_KIND[kind]: True}
@@ -171,8 +187,8 @@ async def queue_staff_mail(
                 to_address=address,
                 to_name=header_text(member.name, NAME_LIMIT),
                 subject=title,
-                body_text=_env.get_template("mail/staff_notification.txt").render(values),
-                body_html=_env.get_template("mail/staff_notification.html").render(values),
+                body_text=_env.get_template(f"{template}.txt").render(values),
+                body_html=_env.get_template(f"{template}.html").render(values),
                 language="en",
                 next_attempt_at=now,
                 created_at=now,

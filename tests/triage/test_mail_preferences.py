@@ -79,13 +79,20 @@ async def test_it_offers_managers_quiet_channel_alerts(client, manager) -> None:
         "mail_warnings": "1",
         "mail_escalations": "0",
         "mail_quiet_channels": "1",
+        "mail_weekly_digest": "1",
     }
 
 
 async def test_it_saves_a_plain_post_and_says_so(client, manager) -> None:
     await sign_in(client, manager)
     response = await save(
-        client, {"mail_warnings": "0", "mail_escalations": "1", "mail_quiet_channels": "0"}
+        client,
+        {
+            "mail_warnings": "0",
+            "mail_escalations": "1",
+            "mail_quiet_channels": "0",
+            "mail_weekly_digest": "0",
+        },
     )
     assert response.status_code == 303
     assert urlsplit(response.headers["location"]).path == PAGE
@@ -126,7 +133,7 @@ async def test_it_leaves_an_agent_s_unoffered_kind_alone(client, agent) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        {"mail_escalations": "0", "mail_quiet_channels": "0"},  # a choice missing
+        {"mail_escalations": "0", "mail_quiet_channels": "0", "mail_weekly_digest": "0"},
         {"mail_warnings": "yes", "mail_escalations": "0", "mail_quiet_channels": "0"},
         {"mail_warnings": "", "mail_escalations": "0", "mail_quiet_channels": "0"},
     ],
@@ -147,6 +154,7 @@ async def test_it_refuses_a_bad_choice_and_changes_nothing(client, manager, data
             "mail_warnings": None,
             "mail_escalations": "0",
             "mail_quiet_channels": "0",
+            "mail_weekly_digest": data.get("mail_weekly_digest"),
         }
     assert await stored(manager) == (True, True, True)
 
@@ -201,10 +209,10 @@ async def test_managers_see_everyone_s_choices_but_cannot_change_them_there(
     headers = [th.get_text() for th in page.select("#staff thead th")]
     column = headers.index("E-mailed")
     agent_cell = page.find(id=f"staff-{agent.id}").find_all("td")[column]
-    assert agent_cell.get_text(" ", strip=True) == "Breaches (in-app only: Target warnings)"
+    assert agent_cell.get_text(" ", strip=True) == "Breaches (not by e-mail: Target warnings)"
     manager_cell = page.find(id=f"staff-{manager.id}").find_all("td")[column]
     assert manager_cell.get_text(" ", strip=True) == (
-        "Target warnings, Breaches (in-app only: Quiet channels)"
+        "Target warnings, Breaches, Weekly digest (not by e-mail: Quiet channels)"
     )
     assert page.select("#staff input[name^=mail_]") == []
     # Their own page still shows only their own choices.
