@@ -294,10 +294,20 @@ async def staged(store: AttachmentStore, files: Sequence[CheckedFile]) -> AsyncI
                 written.append(file.sha256)
         yield
     finally:
-        if written:
-            used = set(await Attachment.filter(sha256__in=written).values_list("sha256", flat=True))
-            for sha256 in set(written) - used:
-                store.remove(sha256)
+        await remove_unused(store, written)
+
+
+async def remove_unused(store: AttachmentStore, sha256s: Iterable[str]) -> int:
+    """Remove the stored bytes of these hashes that no attachment row uses any more (after
+    staged work failed, or after messages were deleted); returns how many were removed.
+    """
+    wanted = set(sha256s)
+    if not wanted:
+        return 0
+    used = set(await Attachment.filter(sha256__in=wanted).values_list("sha256", flat=True))
+    for sha256 in wanted - used:
+        store.remove(sha256)
+    return len(wanted - used)
 
 
 async def attach(

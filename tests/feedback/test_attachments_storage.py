@@ -13,6 +13,7 @@ from feedback.attachments import (
     Upload,
     attach,
     check_uploads,
+    remove_unused,
     staged,
 )
 from feedback.conversation import add_customer_reply
@@ -85,3 +86,17 @@ def test_it_writes_atomically_and_never_twice(tmp_path) -> None:
 def test_it_makes_paths_from_hashes_only(tmp_path, value: str) -> None:
     with pytest.raises(ValueError):
         AttachmentStore(tmp_path).path_for(value)
+
+
+async def test_it_removes_bytes_once_no_message_uses_them(client, store_dir) -> None:
+    item, token = await make_item(client)
+    await reply_on_tracking(client, token, "Photo", ("mug.png", PNG, "image/png"))
+    await reply_on_tracking(client, token, "Again", ("mug.png", PNG, "image/png"))
+    sha256 = hashlib.sha256(PNG).hexdigest()
+    store = AttachmentStore(store_dir)
+    first, second = await Message.filter(item_id=item.id, body__in=["Photo", "Again"])
+    await first.delete()  # the row goes with its message (cascade)
+    assert await remove_unused(store, [sha256]) == 0  # the other message still uses it
+    await second.delete()
+    assert await remove_unused(store, [sha256]) == 1
+    assert stored_files(store_dir) == []
