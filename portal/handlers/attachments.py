@@ -59,18 +59,20 @@ def limits_for(request: Request) -> AttachmentLimits:
     return limits
 
 
-async def uploads_in(form: FormData) -> list[Upload]:
+async def uploads_in(request: Request, form: FormData) -> list[Upload]:
     """The files the form carried (an empty file input sends a nameless empty part: skipped).
 
-    Reads at most one byte past the size limit of each, which is enough to refuse it.
+    Reads at most one byte past the size limit of each (the parser spooled them to disk),
+    which is enough to refuse it.
     """
+    read_at_most = limits_for(request).max_bytes + 1
     uploads = []
     for value in form.getlist(FILES_FIELD):
         if not isinstance(value, UploadFile):
             continue
         if not value.filename and not value.size:
             continue
-        uploads.append(Upload(value.filename or "", await value.read()))
+        uploads.append(Upload(value.filename or "", await value.read(read_at_most)))
     return uploads
 
 

@@ -105,7 +105,7 @@ async def submit(request: Request) -> Response:
         raise HTTPException(400) from None
     values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
     values.pop("csrf_token", None)
-    uploads = await files.uploads_in(form)
+    uploads = await files.uploads_in(request, form)
     values["had_files"] = "yes" if uploads else ""
     try:
         check_csrf(request, form)
@@ -293,7 +293,7 @@ async def tracking_reply(request: Request) -> Response:
     except ValueError:
         raise HTTPException(400) from None
     body = str(form.get("body") or "")
-    uploads = await files.uploads_in(form)
+    uploads = await files.uploads_in(request, form)
     again = files.ATTACH_AGAIN if uploads else ""
     try:
         check_csrf(request, form)

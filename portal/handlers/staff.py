@@ -292,7 +292,7 @@ async def item_reply(request: Request) -> Response:
     body = str(form.get("body") or "")
     internal = form.get("internal") == "on"
     used = {"saved_reply_id": str(form.get(saved_replies.SAVED_REPLY_FIELD) or "")[:12]}
-    checked, file_error = files.check(request, await files.uploads_in(form))
+    checked, file_error = files.check(request, await files.uploads_in(request, form))
     if file_error:
         return await _item_page(
             request, item, reply_error=file_error, reply_text=body, status=422, **used
