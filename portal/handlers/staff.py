@@ -295,7 +295,7 @@ async def item_reply(request: Request) -> Response:
     checked, file_error = files.check(request, await files.uploads_in(request, form))
     if file_error:
         return await _item_page(
-            request, item, reply_error=file_error, reply_text=body, status=422, **used
+            request, item, reply_text=body, file_error=file_error, status=422, **used
         )
     if gaps := saved_replies.check_before_send(form, body):
         return await _item_page(

@@ -58,7 +58,8 @@ async def test_it_refuses_an_svg_and_keeps_the_reply_text(client, agent, store_d
     assert response.status_code == 422
     page = soup(response)
     assert page.find(id="body").text == "Draft answer"
-    assert "logo.svg" in page.find(id="body-error").text
+    assert "logo.svg" in page.find(id="files-error").text
+    assert page.find(id="files")["aria-invalid"] == "true"
     assert await Message.filter(item_id=item.id).count() == 1
     assert stored_files(store_dir) == []
 
