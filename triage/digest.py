@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -54,10 +55,15 @@ class Digest:
 
     subject: str
     text: str
+    query: str  # the dashboard's URL query for the same week
 
 
 def _hours(value: float | None) -> str:
-    return "none yet" if value is None else f"{value:.1f} h"
+    return "none yet" if value is None else f"{value:.1f} business hours"
+
+
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def _kept(share: float | None, met: int, total: int) -> str:
@@ -88,7 +94,8 @@ async def build_digest(week: date, now: datetime, no_contact_days: int) -> Diges
     satisfaction = board.satisfaction
     if satisfaction.average is not None:
         lines.append(
-            f"- Satisfaction: {satisfaction.average:.1f} / 5 from {satisfaction.answers} answers"
+            f"- Satisfaction: {satisfaction.average:.1f} / 5 from "
+            + _count(satisfaction.answers, "answer")
         )
     else:
         lines.append("- Satisfaction: no survey answers")
@@ -103,10 +110,11 @@ async def build_digest(week: date, now: datetime, no_contact_days: int) -> Diges
     else:
         lines.append("- Complaints: none")
     lines.append(f"- Customers at risk now: {len(at_risk)}")
-    subject = f"Customer feedback, week of {view.start:%d %b}: {board.received} received, " + (
-        f"{board.breaches.total} breaches"
+    subject = (
+        f"Customer feedback, week of {view.start:%d %b}: {board.received} received, "
+        + _count(board.breaches.total, "breach", "breaches")
     )
-    return Digest(subject=subject, text="\n".join(lines))
+    return Digest(subject=subject, text="\n".join(lines), query=urlencode(view.query_params()))
 
 
 async def send_weekly_digest(
@@ -131,7 +139,7 @@ async def send_weekly_digest(
                 DIGEST,
                 digest.subject,
                 digest.text,
-                staff_mail.dashboard_url,
+                f"{staff_mail.dashboard_url}?{digest.query}",
                 now=now,
                 template="mail/staff_digest",
             )

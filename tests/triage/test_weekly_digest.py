@@ -63,7 +63,7 @@ async def test_it_mails_last_weeks_figures_to_managers_and_admins(db) -> None:
     assert "Last week, Mon 16 Nov to Sun 22 Nov 2026:" in body
     assert "- Received: 3" in body
     assert "- Complaints by topic: Delivery 2 (+2 on the week before)" in body
-    assert "http://portal.test/manager" in body
+    assert "http://portal.test/manager?period=custom&start=2026-11-16&end=2026-11-22" in body
     assert mails[0].subject == "Customer feedback, week of 16 Nov: 3 received, 0 breaches"
     assert "<pre" in mails[0].body_html and "Delivery 2" in mails[0].body_html
     assert await DigestRun.filter(week=date(2026, 11, 23)).count() == 1
