@@ -179,7 +179,8 @@ async def _item_by_token(recipients: Sequence[str], config: InboundConfig) -> Fe
     for recipient in recipients:
         item_id = config.reply_address.item_id(recipient)
         if item_id is not None:
-            item = await FeedbackItem.get_or_none(id=item_id)
+            # An erased customer's item takes no replies: the mail starts a new item.
+            item = await FeedbackItem.get_or_none(id=item_id, customer__erased_at__isnull=True)
             if item is not None:
                 return item
     return None

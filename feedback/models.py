@@ -80,10 +80,20 @@ class Customer(Model):
         "models.Customer", related_name="merged_customers", null=True, on_delete=fields.SET_NULL
     )
     merged_at = fields.DatetimeField(null=True)
+    # Set when the personal data was erased (feedback.privacy): by whom (None for the
+    # retention purge) and when. An erased record is never found by e-mail again.
+    erased_at = fields.DatetimeField(null=True)
+    erased_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="erased_customers", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "customer"
         indexes = (("owner_id", "name"),)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

@@ -49,10 +49,13 @@ async def run_sweeper(settings: Settings, state: Any) -> None:
                 settings.default_timezone,
                 staff_mail=staff_mail,
                 no_contact_days=settings.at_risk_no_contact_days,
+                retention_days=settings.retention_days,
             )
             state.last_sweep_at = utcnow()
             if report.warned or report.escalated:
                 log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)
+            if report.purged:
+                log.info("sweep: erased %d inactive customers (retention)", len(report.purged))
         except Exception:  # keep sweeping: one bad item must not stop escalations
             log.exception("sweep failed")
 

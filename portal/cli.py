@@ -139,14 +139,43 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 settings.default_timezone,
                 staff_mail=staff_mail,
                 no_contact_days=settings.at_risk_no_contact_days,
+                retention_days=settings.retention_days,
             ),
         )
     )
     print(
         f"refreshed {report.refreshed}, warned {len(report.warned)}, "
         f"escalated {len(report.escalated)}"
+        + (f", erased {len(report.purged)} (retention)" if settings.retention_days else "")
     )
     return 0
+
+
+async def purge_command(
+    settings: Settings, older_than: int | None, dry_run: bool
+) -> tuple[int, str]:
+    """`portal purge-personal-data` once the database is open: (exit status, what to print)."""
+    from feedback.privacy import purge_personal_data
+    from portal.clock import utcnow
+
+    days = older_than if older_than is not None else settings.retention_days
+    if days is None:
+        return 2, "no retention limit: set PORTAL_RETENTION_DAYS or pass --older-than DAYS"
+    try:
+        report = await purge_personal_data(now=utcnow(), older_than_days=days, dry_run=dry_run)
+    except ValueError as exc:
+        return 2, str(exc)
+    return 0, report.describe()
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Erase the personal data of customers inactive for longer than the retention limit."""
+    settings = load_settings()
+    status, text = asyncio.run(
+        _with_db(settings, lambda: purge_command(settings, args.older_than, args.dry_run))
+    )
+    print(text, file=sys.stderr if status else sys.stdout)
+    return status
 
 
 def cmd_send_mail(args: argparse.Namespace) -> int:
@@ -330,6 +359,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     sub.add_parser("sweep", help="one sweeper pass (warn, escalate)").set_defaults(func=cmd_sweep)
+    purge = sub.add_parser(
+        "purge-personal-data",
+        help="erase customers inactive for longer than the retention limit (no open item)",
+    )
+    purge.add_argument(
+        "--older-than",
+        type=int,
+        metavar="DAYS",
+        help="days without activity (default PORTAL_RETENTION_DAYS)",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    purge.set_defaults(func=cmd_purge)
     sub.add_parser("send-mail", help="send the due mails of the outbox once").set_defaults(
         func=cmd_send_mail
     )

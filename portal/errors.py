@@ -20,6 +20,7 @@ TITLES = {
     403: N_("You are not allowed to do that"),
     404: N_("We could not find that page"),
     405: N_("That action is not available here"),
+    410: N_("This conversation was erased"),
     413: N_("That was too large"),
     429: N_("Too many requests"),
     500: N_("Something went wrong on our side"),

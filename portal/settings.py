@@ -123,6 +123,21 @@ def _readable_file(name: str, value: str) -> str:
     return str(path)
 
 
+def _retention_days(value: str) -> int | None:
+    """PORTAL_RETENTION_DAYS: empty = keep forever, else whole days (at least 30)."""
+    from feedback.privacy import MIN_RETENTION_DAYS
+
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < MIN_RETENTION_DAYS:
+        raise ValueError(
+            f"PORTAL_RETENTION_DAYS must be a whole number of days, at least "
+            f"{MIN_RETENTION_DAYS}, or empty to keep personal data; got {value!r}"
+        )
+    return int(value)
+
+
 def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -188,6 +203,10 @@ class Settings:
         "application/pdf",
         "text/plain",
     )
+
+    # Erase the personal data of customers inactive for longer than this many days, with no
+    # open item (feedback.privacy, run by the sweeper); None = keep forever.
+    retention_days: int | None = None
 
     @property
     def attachment_limits(self) -> AttachmentLimits:
@@ -362,6 +381,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
                 default="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain",
             ).lower()
         ),
+        "retention_days": _retention_days(config("PORTAL_RETENTION_DAYS", default="")),
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from feedback import audit
 from feedback.models import FeedbackItem, Status
+from feedback.privacy import purge_personal_data
 from portal.models import Role, StaffUser
 from triage.channel_watch import warn_managers
 from triage.digest import send_weekly_digest
@@ -38,6 +39,7 @@ class SweepReport:
     escalated: list[int] = field(default_factory=list)
     quiet_channels: list[str] = field(default_factory=list)  # newly told to managers
     digest_sent: bool = False  # this pass sent the weekly digest
+    purged: list[int] = field(default_factory=list)  # customers erased for retention
 
 
 async def notify(
@@ -153,18 +155,25 @@ async def _escalate_once(item: FeedbackItem, now: datetime, staff_mail: StaffMai
     return True
 
 
+#: Customers one sweep pass erases at most for retention (the next pass takes the rest).
+PURGE_PER_PASS = 100
+
+
 async def sweep(
     now: datetime,
     fallback_timezone: str = "UTC",
     *,
     staff_mail: StaffMail | None = None,
     no_contact_days: int = 90,
+    retention_days: int | None = None,
 ) -> SweepReport:
     """One pass; call it periodically (the app does every `sweep_interval_seconds`).
 
     `staff_mail` (None: in-app only) mails each warning, breach and quiet-channel
     notification to its recipients as well, and the managers' weekly digest when due
-    (`no_contact_days` is the at-risk setting it reports with).
+    (`no_contact_days` is the at-risk setting it reports with). With `retention_days`
+    (PORTAL_RETENTION_DAYS), customers inactive for longer, with no open item, are erased
+    (feedback.privacy).
     """
     report = SweepReport()
     due_for_refresh = await FeedbackItem.filter(status__in=RUNNING).filter(
@@ -188,4 +197,9 @@ async def sweep(
         report.digest_sent = await send_weekly_digest(
             now, fallback_timezone, staff_mail, no_contact_days
         )
+    if retention_days is not None:
+        purge = await purge_personal_data(
+            now=now, older_than_days=retention_days, limit=PURGE_PER_PASS
+        )
+        report.purged = purge.customer_ids
     return report

@@ -56,6 +56,8 @@ async def item_from_token(request: Request, token: str) -> FeedbackItem:
     item = await FeedbackItem.get_or_none(id=item_id).select_related("owner", "customer")
     if item is None:
         raise HTTPException(404)
+    if item.customer.is_erased:
+        raise HTTPException(410)  # "this conversation was erased" (portal.errors)
     return item
 
 

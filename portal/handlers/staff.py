@@ -407,6 +407,8 @@ async def customer_page(
     """The customer page; `extra` adds to the context (e.g. the merge box's state)."""
     items = await customer_history(customer)
     user = request.state.staff_user
+    if customer.is_erased:
+        await customer.fetch_related("erased_by")
     return render(
         request,
         "staff/customer.html",
@@ -419,6 +421,7 @@ async def customer_page(
             "outcome_labels": OUTCOME_LABELS,
             "last_review": await last_review(customer.id),
             "is_manager": Role(user.role).allows(Role.MANAGER),
+            "is_admin": Role(user.role).allows(Role.ADMIN),
             "review_error": review_error,
             "review_note": review_note,
             "merge_email": "",

@@ -1,0 +1,22 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0010_staff_mail_preferences')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='Customer',
+            name='erased_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Customer',
+            name='erased_by',
+            field=fields.ForeignKeyField('models.StaffUser', source_field='erased_by_id', null=True, db_constraint=True, to_field='id', related_name='erased_customers', on_delete=OnDelete.SET_NULL),
+        ),
+    ]
