@@ -34,6 +34,7 @@ from tortoise.transactions import in_transaction
 from feedback import model_store
 from feedback.learning import NotEnoughTrainingData, TrainingReport, train
 from feedback.models import RetrainState, ScorerModel, TrainingExample
+from feedback.privacy import REDACTED
 from feedback.sentiment import Scorer, get_scorer
 
 log = logging.getLogger("portal.learning")
@@ -63,7 +64,10 @@ def holder_name() -> str:
 
 
 def _labelled() -> Q:
-    return Q(sentiment__isnull=False) | Q(category__isnull=False)
+    # An erased example (feedback.privacy) keeps its row, but never teaches the model again,
+    # even if a later import or correction labels it.
+    labelled = Q(sentiment__isnull=False) | Q(category__isnull=False)
+    return labelled & ~Q(text__startswith=REDACTED)
 
 
 # -- the claim ----------------------------------------------------------------------------------

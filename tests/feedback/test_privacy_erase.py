@@ -25,10 +25,12 @@ from feedback.models import (
     TrainingExample,
 )
 from feedback.privacy import REDACTED
+from feedback.retraining import load_examples
 from portal.mail_server import inbound_config
 from portal.models import StaffUser
 from tests.conftest import csrf_from, get_csrf, sign_in, submit
 from tests.feedback.privacy_helpers import EMAIL, NOW, SECRETS, WORDS, build_customer
+from triage.actions import set_sentiment
 from triage.metrics import MetricFilters, dashboard
 
 NEEDLES = (*WORDS, EMAIL, "jo.park", "7946", SECRETS["phone"])
@@ -317,3 +319,17 @@ async def test_it_sends_anonymous_visitors_to_sign_in(client, db, agent) -> None
     )
     assert posted.status_code in (303, 403)
     await _unchanged(built.customer.id)
+
+
+async def test_it_never_trains_on_an_erased_example_again(client, db, agent, admin) -> None:
+    built = await build_customer(client, db, agent)
+    assert (await load_examples())[0] != []
+    await sign_in(client, admin)
+    await _erase(client, built.customer.id, EMAIL)
+
+    # A later correction on the erased item labels its example again: still not learned from.
+    item = await FeedbackItem.get(id=built.mail_item.id)
+    await set_sentiment(item, "positive", actor=agent, now=NOW + timedelta(days=2))
+
+    assert await TrainingExample.filter(sentiment="positive").count() == 1
+    assert await load_examples() == ([], [], [])
