@@ -48,6 +48,7 @@ class Site:
     passwords: dict[str, str]
     tracking_open: str = ""
     tracking_resolved: str = ""
+    tracking_erased: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     sessions: dict[str, Any] = field(default_factory=dict)
 
@@ -135,6 +136,26 @@ def _prepare(site: Site, browser: Browser) -> None:
         "calendar": site.id_of("SELECT id FROM business_hours ORDER BY id LIMIT 1"),
         "reply": site.id_of("SELECT id FROM saved_reply ORDER BY id LIMIT 1"),
     }
+    # A customer whose personal data an admin erased: their tracking link says so.
+    forgotten = new_page(browser)
+    site.tracking_erased = send_feedback(
+        forgotten,
+        site.url,
+        "Please forget me",
+        "Delete everything you hold about me, please.",
+        name="Noor Haddad",
+        email="noor.haddad@example.com",
+    )
+    forgotten.context.close()
+    admin = new_page(browser)
+    sign_in(admin, site.url, PERSONAS["admin"], site.passwords[PERSONAS["admin"]])
+    noor = site.id_of("SELECT id FROM customer WHERE email = 'noor.haddad@example.com'")
+    admin.goto(f"{site.url}/staff/customers/{noor}/erase")
+    admin.fill("#confirm_email", "noor.haddad@example.com")
+    admin.click("#erase-form button[type=submit]")
+    admin.wait_for_selector("#erased-notice")
+    admin.context.close()
+
     for persona, email in PERSONAS.items():
         page = new_page(browser)
         sign_in(page, site.url, email, site.passwords[email])
@@ -311,6 +332,17 @@ PAGES: dict[str, Audit] = {
     "item-resolve-refused": Audit("agent", _resolve_refused),
     "item-resolve-page": Audit("agent", path("/staff/items/{busy}/resolve")),
     "customer-history": Audit("agent", path("/staff/customers/{customer}")),
+    "customer-personal-data": Audit("admin", path("/staff/customers/{customer}")),
+    "customer-erase": Audit("admin", path("/staff/customers/{customer}/erase")),
+    "customer-erase-refused": Audit(
+        "admin",
+        refused(
+            "/staff/customers/{customer}/erase",
+            "#erase-form button[type=submit]",
+            {"#confirm_email": "someone@example.com"},
+        ),
+    ),
+    "tracking-erased": Audit(None, _tracking("erased")),
     "item-list": Audit("agent", path("/staff/items"), phone_undecidable=SCROLLED_TABLE),
     "search": Audit("agent", path("/staff/search?q=parcel")),
     "search-no-match": Audit("agent", path("/staff/search?q=no-such-thing-anywhere")),
