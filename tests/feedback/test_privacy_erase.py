@@ -151,6 +151,10 @@ async def test_it_shows_the_tracking_page_as_erased(client, db, agent, admin) ->
     page = BeautifulSoup(response.text, "html.parser")
     assert page.select_one("h1").get_text() == "This conversation was erased"
     assert page.select_one("#erased") is not None
+    chinese = await client.get(built.tracking_path, headers={"Accept-Language": "zh-CN"})
+    assert BeautifulSoup(chinese.text, "html.parser").select_one("h1").get_text() == (
+        "此对话已被删除"
+    )
     token = await get_csrf(client)
     reply = await client.post(
         built.tracking_path + "/reply", data={"csrf_token": token, "body": "Hello again"}
