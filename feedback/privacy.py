@@ -70,7 +70,7 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any]:
-    """Everything held about `customer`, as plain JSON-ready data (seven queries in all).
+    """Everything held about `customer`, as plain JSON-ready data (six queries in all).
 
     Staff are named by role only ("staff"): their names are their own personal data, and
     the customer saw the replies they were sent. Internal notes are included and marked
