@@ -362,7 +362,8 @@ class FollowUp(Model):
     class Meta:
         table = "follow_up"
         ordering = ["due_at", "id"]
-        indexes = (("owner_id", "done_at", "due_at"),)
+        # customer_id: erasing a customer's notes (feedback.privacy).
+        indexes = (("owner_id", "done_at", "due_at"), ("customer_id",))
 
 
 class TrainingSource(StrEnum):
@@ -397,7 +398,8 @@ class TrainingExample(Model):
 
     class Meta:
         table = "training_example"
-        indexes = (("labelled_at",), ("source", "labelled_at"))
+        # item_id and customer_key: finding a customer's examples to erase (feedback.privacy).
+        indexes = (("labelled_at",), ("source", "labelled_at"), ("item_id",), ("customer_key",))
 
 
 class ScorerModel(Model):
@@ -484,7 +486,13 @@ class OutboxMail(Model):
 
     class Meta:
         table = "outbox_mail"
-        indexes = (("status", "next_attempt_at"), ("status", "last_attempt_at"))
+        # item_id and to_address: a customer's mails, to export or erase (feedback.privacy).
+        indexes = (
+            ("status", "next_attempt_at"),
+            ("status", "last_attempt_at"),
+            ("item_id",),
+            ("to_address",),
+        )
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_address} ({self.status})"
@@ -526,7 +534,8 @@ class InboundMail(Model):
 
     class Meta:
         table = "inbound_mail"
-        indexes = (("received_on", "outcome"), ("received_at",))
+        # item_id and from_address: a customer's mails, to export or erase (feedback.privacy).
+        indexes = (("received_on", "outcome"), ("received_at",), ("item_id",), ("from_address",))
 
     def __str__(self) -> str:
         return f"{self.outcome} mail from {self.from_address}"

@@ -62,6 +62,11 @@ def placeholder_email(customer_id: int) -> str:
     return f"erased-{customer_id}@{ERASED_DOMAIN}"
 
 
+def _their_items(customer_id: int) -> Subquery:
+    """The customer's item ids as a subquery (a list could pass the drivers' parameter limits)."""
+    return Subquery(FeedbackItem.filter(customer_id=customer_id).values("id"))
+
+
 # -- export ---------------------------------------------------------------------------------------
 
 
@@ -80,14 +85,17 @@ async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any
     """
     items = await FeedbackItem.filter(customer_id=customer.id).order_by("created_at", "id")
     item_ids = [item.id for item in items]
-    messages = await Message.filter(item_id__in=item_ids).order_by("created_at", "id")
-    resolutions = await Resolution.filter(item_id__in=item_ids).order_by("created_at", "id")
-    surveys = await SurveyResponse.filter(item_id__in=item_ids)
+    theirs = customer.id
+    messages = await Message.filter(item_id__in=_their_items(theirs)).order_by("created_at", "id")
+    resolutions = await Resolution.filter(item_id__in=_their_items(theirs)).order_by(
+        "created_at", "id"
+    )
+    surveys = await SurveyResponse.filter(item_id__in=_their_items(theirs))
     sent = await OutboxMail.filter(
-        Q(item_id__in=item_ids, kind__in=CUSTOMER_KINDS) | Q(to_address=customer.email)
+        Q(item_id__in=_their_items(theirs), kind__in=CUSTOMER_KINDS) | Q(to_address=customer.email)
     ).order_by("created_at", "id")
     received = await InboundMail.filter(
-        Q(item_id__in=item_ids) | Q(from_address=customer.email)
+        Q(item_id__in=_their_items(theirs)) | Q(from_address=customer.email)
     ).order_by("received_at", "id")
     references = {item.id: item.reference for item in items}
 
@@ -211,7 +219,8 @@ async def _record_on_items(
                 created_at=now,
             )
             for item_id in item_ids
-        ]
+        ],
+        batch_size=1000,
     )
 
 
@@ -268,35 +277,40 @@ async def erase_customer(
         )
         if not claimed:
             return None
-        item_ids = list(
-            await FeedbackItem.filter(customer_id=customer_id).values_list("id", flat=True)
-        )
-        items = await FeedbackItem.filter(id__in=item_ids).update(subject=REDACTED)
+        items = await FeedbackItem.filter(customer_id=customer_id).update(subject=REDACTED)
         await (
-            FeedbackItem.filter(id__in=item_ids)
+            FeedbackItem.filter(customer_id=customer_id)
             .exclude(order_reference="")
             .update(order_reference=REDACTED)
         )
-        messages = await Message.filter(item_id__in=item_ids).update(body=REDACTED)
-        await Resolution.filter(item_id__in=item_ids).update(message_to_customer=REDACTED)
+        messages = await Message.filter(item_id__in=_their_items(customer_id)).update(body=REDACTED)
+        await Resolution.filter(item_id__in=_their_items(customer_id)).update(
+            message_to_customer=REDACTED
+        )
         await (
-            Resolution.filter(item_id__in=item_ids)
+            Resolution.filter(item_id__in=_their_items(customer_id))
             .exclude(outcome_detail="")
             .update(outcome_detail=REDACTED)
         )
-        await Resolution.filter(item_id__in=item_ids).exclude(remedy="").update(remedy=REDACTED)
         await (
-            SurveyResponse.filter(item_id__in=item_ids).exclude(comment="").update(comment=REDACTED)
+            Resolution.filter(item_id__in=_their_items(customer_id))
+            .exclude(remedy="")
+            .update(remedy=REDACTED)
+        )
+        await (
+            SurveyResponse.filter(item_id__in=_their_items(customer_id))
+            .exclude(comment="")
+            .update(comment=REDACTED)
         )
         await FollowUp.filter(customer_id=customer_id).exclude(note="").update(note=REDACTED)
-        mails = await _erase_mails(customer_id, item_ids, email, now)
+        mails = await _erase_mails(customer_id, email, now)
         examples = await TrainingExample.filter(
-            Q(item_id__in=item_ids) | Q(customer_key=email)
+            Q(item_id__in=_their_items(customer_id)) | Q(customer_key=email)
         ).update(text=REDACTED, sentiment=None, category=None, customer_key=None)
-        await Notification.filter(item_id__in=item_ids).update(text=REDACTED)
-        await Event.filter(item_id__in=item_ids, action__in=ACTIONS_WITH_CUSTOMER_TEXT).update(
-            detail=REDACTED
-        )
+        await Notification.filter(item_id__in=_their_items(customer_id)).update(text=REDACTED)
+        await Event.filter(
+            item_id__in=_their_items(customer_id), action__in=ACTIONS_WITH_CUSTOMER_TEXT
+        ).update(detail=REDACTED)
         if actor is not None:
             detail = f"personal data erased by {actor.name}"
         else:
@@ -305,13 +319,13 @@ async def erase_customer(
     return Erasure(customer_id, items, messages, mails, examples)
 
 
-async def _erase_mails(customer_id: int, item_ids: list[int], email: str, now: datetime) -> int:
+async def _erase_mails(customer_id: int, email: str, now: datetime) -> int:
     """Mails to and from the customer: texts and addresses replaced, unsent ones never sent.
 
     Message-IDs are dropped too, so a later reply in an old thread cannot find the erased
     item and starts a new one instead.
     """
-    theirs = Q(item_id__in=item_ids, kind__in=CUSTOMER_KINDS) | Q(to_address=email)
+    theirs = Q(item_id__in=_their_items(customer_id), kind__in=CUSTOMER_KINDS) | Q(to_address=email)
     await OutboxMail.filter(theirs, status=MailStatus.PENDING).update(
         status=MailStatus.FAILED, last_error="not sent: the customer's personal data was erased"
     )
@@ -319,10 +333,11 @@ async def _erase_mails(customer_id: int, item_ids: list[int], email: str, now: d
         to_address=placeholder_email(customer_id), to_name=placeholder_name(customer_id)
     )
     # Staff mails about the items (warnings, breaches) quote subjects: their texts go too.
-    mails = await OutboxMail.filter(Q(item_id__in=item_ids) | Q(to_address=email)).update(
+    about = Q(item_id__in=_their_items(customer_id)) | Q(to_address=email)
+    mails = await OutboxMail.filter(about).update(
         subject=REDACTED, body_text=REDACTED, body_html=None, message_id=None
     )
-    inbound = Q(item_id__in=item_ids) | Q(from_address=email)
+    inbound = Q(item_id__in=_their_items(customer_id)) | Q(from_address=email)
     await InboundMail.filter(inbound).exclude(subject="").update(subject=REDACTED)
     await InboundMail.filter(inbound).exclude(attachment_names="").update(attachment_names=REDACTED)
     mails += await InboundMail.filter(inbound).update(

@@ -117,7 +117,8 @@ class Notification(Model):
     class Meta:
         table = "notification"
         ordering = ["-created_at", "-id"]
-        indexes = (("recipient_id", "read_at", "created_at"),)
+        # item_id: erasing the texts about a customer's items (feedback.privacy).
+        indexes = (("recipient_id", "read_at", "created_at"), ("item_id",))
 
 
 class DigestRun(Model):
