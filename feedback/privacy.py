@@ -238,6 +238,13 @@ class Erasure:
     training_examples: int
 
 
+async def open_item_count(customer_id: int) -> int:
+    """Items of the customer still open: erasing leaves them on the board, texts erased."""
+    return await FeedbackItem.filter(
+        customer_id=customer_id, status__in=list(OPEN_STATUSES)
+    ).count()
+
+
 def erasure_confirmed(customer: Customer, typed: str) -> bool:
     """The person erasing typed the customer's e-mail address (case and spaces ignored)."""
     return bool(typed.strip()) and normalise_email(typed) == normalise_email(customer.email)

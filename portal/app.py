@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,9 +27,10 @@ from portal.settings import Settings, load_settings
 from portal.staff_links import staff_mail_for
 from portal.templating import build_templates
 from triage.defaults import ensure_defaults
-from triage.escalation import sweep
+from triage.escalation import PURGE_PER_PASS, sweep
 
 log = logging.getLogger("portal.sweeper")
+PURGE_EVERY = timedelta(hours=1)
 learning_log = logging.getLogger("portal.learning")
 mail_log = logging.getLogger("portal.mail")
 
@@ -41,16 +43,22 @@ async def run_sweeper(settings: Settings, state: Any) -> None:
     from portal.clock import utcnow
 
     staff_mail = staff_mail_for(settings)
+    next_purge_at = utcnow()
     while True:
         await asyncio.sleep(settings.sweep_interval_seconds)
         try:
+            # Retention is counted in days: looking once an hour is enough (sooner while a
+            # backlog is being worked through).
+            purge = settings.retention_days is not None and utcnow() >= next_purge_at
             report = await sweep(
                 utcnow(),
                 settings.default_timezone,
                 staff_mail=staff_mail,
                 no_contact_days=settings.at_risk_no_contact_days,
-                retention_days=settings.retention_days,
+                retention_days=settings.retention_days if purge else None,
             )
+            if purge and len(report.purged) < PURGE_PER_PASS:
+                next_purge_at = utcnow() + PURGE_EVERY
             state.last_sweep_at = utcnow()
             if report.warned or report.escalated:
                 log.info("sweep: warned %s, escalated %s", report.warned, report.escalated)

@@ -22,6 +22,7 @@ from feedback.privacy import (
     erasure_confirmed,
     export_customer,
     export_filename,
+    open_item_count,
     record_export,
 )
 from portal.access import get_customer_for_user
@@ -55,7 +56,7 @@ async def customer_export(request: Request) -> Response:
     )
 
 
-def _erase_page(
+async def _erase_page(
     request: Request, customer: Customer, *, typed: str = "", error: str = "", status: int = 200
 ) -> Response:
     return render(
@@ -67,6 +68,7 @@ def _erase_page(
             "error": error,
             "confirm_field": CONFIRM_FIELD,
             "redacted": REDACTED,
+            "open_items": await open_item_count(customer.id),
         },
         fragment=ERASE_FRAGMENT,
         status_code=status,
@@ -86,7 +88,7 @@ async def erase_confirm(request: Request) -> Response:
     _, customer = await _erasable(request)
     if customer.is_erased:
         return navigate(request, str(request.url_for("staff_customer", customer_id=customer.id)))
-    return _erase_page(request, customer)
+    return await _erase_page(request, customer)
 
 
 async def erase_submit(request: Request) -> Response:
@@ -103,6 +105,6 @@ async def erase_submit(request: Request) -> Response:
             if not typed.strip()
             else N_("That is not this customer's e-mail address.")
         )
-        return _erase_page(request, customer, typed=typed, error=error, status=422)
+        return await _erase_page(request, customer, typed=typed, error=error, status=422)
     await erase_customer(customer.id, actor=user, now=utcnow())
     return navigate(request, page + "#personal-data")

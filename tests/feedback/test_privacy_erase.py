@@ -231,6 +231,10 @@ async def test_it_needs_the_customers_email_typed(client, db, agent, admin) -> N
     assert "cannot be undone" in page.select_one("#erase-form").get_text()
     assert f"erased customer #{built.customer.id}" in effects and REDACTED in effects
     assert page.select_one("label[for=confirm_email]") is not None
+    assert page.select_one("#erase-open-items").get_text() == (
+        "1 of their items is still open: it stays on the board with its texts erased. "
+        "Close it first if nothing more is to be done."
+    )  # the mail item; the form's item is resolved
 
     empty = await _erase(client, built.customer.id, "  ")
     assert empty.status_code == 422
