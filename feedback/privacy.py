@@ -2,7 +2,8 @@
 
 - `export_customer` gathers the customer record, their items with every message (internal
   notes included and marked: a data-access request covers what staff wrote about the
-  person), resolutions as told to them, survey answers and the mails sent and received, in a
+  person), resolutions as told to them, survey answers, follow-ups and the mails sent and
+  received, in a
   fixed number of queries however many items there are.
 - `erase_customer` replaces every personal field and text with a placeholder or the
   redaction marker in one transaction, and keeps what the managers' figures are made of
@@ -75,7 +76,7 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any]:
-    """Everything held about `customer`, as plain JSON-ready data (six queries in all).
+    """Everything held about `customer`, as plain JSON-ready data (seven queries in all).
 
     Staff are named by role only ("staff"): their names are their own personal data, and
     the customer saw the replies they were sent. Internal notes are included and marked
@@ -97,6 +98,7 @@ async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any
     received = await InboundMail.filter(
         Q(item_id__in=_their_items(theirs)) | Q(from_address=customer.email)
     ).order_by("received_at", "id")
+    follow_ups = await FollowUp.filter(customer_id=customer.id).order_by("due_at", "id")
     references = {item.id: item.reference for item in items}
 
     by_item: dict[int, dict[str, list[dict[str, Any]]]] = {
@@ -165,6 +167,15 @@ async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any
             }
             for item in items
         ],
+        "follow_ups": [
+            {
+                "item": references.get(follow_up.item_id),  # type: ignore[attr-defined]
+                "due_at": _when(follow_up.due_at),
+                "note": follow_up.note,
+                "done_at": _when(follow_up.done_at),
+            }
+            for follow_up in follow_ups
+        ],
         "mails_sent": [
             {
                 "kind": mail.kind,
@@ -198,7 +209,7 @@ def export_filename(customer: Customer, now: datetime) -> str:
 
 
 async def record_export(customer: Customer, *, actor: Any, now: datetime) -> None:
-    """ "exported by X" on the audit trail of each of the customer's items (one insert)."""
+    """Put "exported by X" on the audit trail of each of the customer's items (one insert)."""
     await _record_on_items(
         customer.id, "exported", f"personal data exported by {actor.name}", actor, now
     )
@@ -310,7 +321,7 @@ async def erase_customer(
             .update(comment=REDACTED)
         )
         await FollowUp.filter(customer_id=customer_id).exclude(note="").update(note=REDACTED)
-        mails = await _erase_mails(customer_id, email, now)
+        mails = await _erase_mails(customer_id, email)
         examples = await TrainingExample.filter(
             Q(item_id__in=_their_items(customer_id)) | Q(customer_key=email)
         ).update(text=REDACTED, sentiment=None, category=None, customer_key=None)
@@ -326,7 +337,7 @@ async def erase_customer(
     return Erasure(customer_id, items, messages, mails, examples)
 
 
-async def _erase_mails(customer_id: int, email: str, now: datetime) -> int:
+async def _erase_mails(customer_id: int, email: str) -> int:
     """Mails to and from the customer: texts and addresses replaced, unsent ones never sent.
 
     Message-IDs are dropped too, so a later reply in an old thread cannot find the erased

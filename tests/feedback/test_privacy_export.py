@@ -75,6 +75,11 @@ async def test_it_downloads_everything_held_about_the_customer(client, db, agent
         SECRETS["mail_subject"],
         built.mail_item.reference,
     )
+    [follow_up] = data["follow_ups"]
+    assert (follow_up["item"], follow_up["note"]) == (
+        built.item.reference,
+        "Ask Jo about the wombat hotline",
+    )
     assert "Ana Costa" not in response.text  # staff are named by role, not by name
 
 
