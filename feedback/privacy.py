@@ -3,8 +3,7 @@
 - `export_customer` gathers the customer record, their items with every message (internal
   notes included and marked: a data-access request covers what staff wrote about the
   person), resolutions as told to them, survey answers, follow-ups and the mails sent and
-  received, in a
-  fixed number of queries however many items there are.
+  received, in a fixed number of queries however many items there are.
 - `erase_customer` replaces every personal field and text with a placeholder or the
   redaction marker in one transaction, and keeps what the managers' figures are made of
   (timestamps, kind, category, channel, sentiment scores, targets, resolution outcomes and
