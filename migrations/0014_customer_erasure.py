@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_staff_mail_preferences')]
+    dependencies = [('models', '0013_weekly_digest')]
 
     initial = False
 
