@@ -22,6 +22,8 @@ from feedback.addresses import normalise_email
 from feedback.models import AuthorKind, Customer, Event, FeedbackItem, FollowUp
 
 MAX_NOTES_LENGTH = 20_000  # the customer page's notes limit
+# An erased record (feedback.privacy) is never revived by a merge, in either direction.
+ERASED = "An erased customer's record cannot be merged."
 
 
 class CustomerMergeError(ValueError):
@@ -59,6 +61,8 @@ async def find_source(target: Customer, email: str) -> Customer:
         raise CustomerMergeError(f"{email} was already merged into another customer.")
     if target.merged_into_id is not None:
         raise CustomerMergeError("This customer was merged into another one; merge into that.")
+    if source.erased_at is not None or target.erased_at is not None:
+        raise CustomerMergeError(ERASED)
     return source
 
 
@@ -96,6 +100,8 @@ async def merge_customers(
             raise CustomerMergeError("One of the two records was merged meanwhile; reload.")
         if source.id == target.id:
             raise CustomerMergeError("That is this customer's own address.")
+        if source.erased_at is not None or target.erased_at is not None:
+            raise CustomerMergeError(ERASED)
         item_ids = await FeedbackItem.filter(customer_id=source.id).values_list("id", flat=True)
         await FeedbackItem.filter(customer_id=source.id).update(customer_id=target.id)
         await FollowUp.filter(customer_id=source.id).update(customer_id=target.id)

@@ -26,6 +26,7 @@ from feedback.addresses import normalise_email
 from feedback.customer_mail import CUSTOMER_KINDS
 from feedback.models import (
     OPEN_STATUSES,
+    Attachment,
     AuthorKind,
     Customer,
     Event,
@@ -46,7 +47,13 @@ REDACTED = "[erased]"
 #: The reserved top-level domain (RFC 2606): nothing is ever delivered there.
 ERASED_DOMAIN = "erased.invalid"
 #: Audit-trail actions whose detail may quote the customer (a sender's address, a note).
-ACTIONS_WITH_CUSTOMER_TEXT = ("mail_received", "follow_up", "review_flagged", "review_cleared")
+ACTIONS_WITH_CUSTOMER_TEXT = (
+    "mail_received",
+    "follow_up",
+    "review_flagged",
+    "review_cleared",
+    "customer_merged",  # old and new values are the two records' addresses
+)
 #: A retention limit shorter than this is refused: a typo must not erase last month's customers.
 MIN_RETENTION_DAYS = 30
 EXPORT_FORMAT = "feedback-portal customer export"
@@ -75,13 +82,13 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any]:
-    """Everything held about `customer`, as plain JSON-ready data (seven queries in all).
+    """Everything held about `customer`, as plain JSON-ready data (nine queries in all).
 
     Staff are named by role only ("staff"): their names are their own personal data, and
     the customer saw the replies they were sent. Internal notes are included and marked
     `internal`, and so are the staff's notes on the customer: the right of access covers
     what was written about the person; whoever sends the file may withhold what would harm
-    others' rights.
+    others' rights. Attachments are listed (name, type, size) but their files are not in it.
     """
     items = await FeedbackItem.filter(customer_id=customer.id).order_by("created_at", "id")
     item_ids = [item.id for item in items]
@@ -91,24 +98,35 @@ async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any
         "created_at", "id"
     )
     surveys = await SurveyResponse.filter(item_id__in=_their_items(theirs))
+    other_addresses = list(
+        await Customer.filter(merged_into_id=customer.id).values_list("email", flat=True)
+    )
+    emails = [customer.email, *other_addresses]
     sent = await OutboxMail.filter(
-        Q(item_id__in=_their_items(theirs), kind__in=CUSTOMER_KINDS) | Q(to_address=customer.email)
+        Q(item_id__in=_their_items(theirs), kind__in=CUSTOMER_KINDS) | Q(to_address__in=emails)
     ).order_by("created_at", "id")
     received = await InboundMail.filter(
-        Q(item_id__in=_their_items(theirs)) | Q(from_address=customer.email)
+        Q(item_id__in=_their_items(theirs)) | Q(from_address__in=emails)
     ).order_by("received_at", "id")
+    files = await Attachment.filter(item_id__in=_their_items(theirs)).order_by("id")
     follow_ups = await FollowUp.filter(customer_id=customer.id).order_by("due_at", "id")
     references = {item.id: item.reference for item in items}
 
     by_item: dict[int, dict[str, list[dict[str, Any]]]] = {
         item_id: {"messages": [], "resolutions": []} for item_id in item_ids
     }
+    files_by_message: dict[int, list[dict[str, Any]]] = {}
+    for file in files:
+        files_by_message.setdefault(file.message_id, []).append(  # type: ignore[attr-defined]
+            {"filename": file.filename, "type": file.content_type, "bytes": file.size_bytes}
+        )
     for message in messages:
         by_item[message.item_id]["messages"].append(  # type: ignore[attr-defined]
             {
                 "from": AuthorKind(message.author_kind).value,
                 "internal_note": message.is_internal,
                 "text": message.body,
+                "attachments": files_by_message.get(message.id, []),
                 "written_at": _when(message.created_at),
             }
         )
@@ -138,6 +156,7 @@ async def export_customer(customer: Customer, *, now: datetime) -> dict[str, Any
             "id": customer.id,
             "name": customer.name,
             "email": customer.email,
+            "other_addresses": other_addresses,  # records merged into this one
             "phone": customer.phone,
             "company": customer.company,
             "segment": customer.segment,
@@ -270,6 +289,8 @@ async def erase_customer(
     so two processes never erase twice and a customer who wrote meanwhile is kept. The
     audit-trail details that may quote the customer are blanked: the trail is append-only
     for the application, but the law's erasure comes first. Staff names stay (not theirs).
+    Records merged into this one (feedback.customer_merge: the same person's other
+    addresses) are erased with it, so mail from those addresses starts a new customer too.
     """
     found = await Customer.filter(id=customer_id, erased_at__isnull=True).values_list(
         "email", flat=True
@@ -277,6 +298,12 @@ async def erase_customer(
     if not found:
         return None
     email = str(found[0])
+    aliases = dict(
+        await Customer.filter(merged_into_id=customer_id, erased_at__isnull=True).values_list(
+            "id", "email"
+        )
+    )
+    emails = [email, *aliases.values()]
     claim = Customer.filter(id=customer_id, erased_at__isnull=True, email=email)
     if inactive_since is not None:
         claim = claim.exclude(id__in=_active_customers(inactive_since))
@@ -294,6 +321,18 @@ async def erase_customer(
         )
         if not claimed:
             return None
+        for alias_id in aliases:
+            await Customer.filter(id=alias_id).update(
+                erased_at=now,
+                erased_by_id=getattr(actor, "id", None),
+                name=placeholder_name(alias_id),
+                email=placeholder_email(alias_id),
+                phone="",
+                company="",
+                notes="",
+                needs_review=False,
+                review_reason="",
+            )
         items = await FeedbackItem.filter(customer_id=customer_id).update(subject=REDACTED)
         await (
             FeedbackItem.filter(customer_id=customer_id)
@@ -320,14 +359,14 @@ async def erase_customer(
             .update(comment=REDACTED)
         )
         await FollowUp.filter(customer_id=customer_id).exclude(note="").update(note=REDACTED)
-        mails = await _erase_mails(customer_id, email)
+        mails = await _erase_mails(customer_id, emails)
         examples = await TrainingExample.filter(
-            Q(item_id__in=_their_items(customer_id)) | Q(customer_key=email)
+            Q(item_id__in=_their_items(customer_id)) | Q(customer_key__in=emails)
         ).update(text=REDACTED, sentiment=None, category=None, customer_key=None)
         await Notification.filter(item_id__in=_their_items(customer_id)).update(text=REDACTED)
         await Event.filter(
             item_id__in=_their_items(customer_id), action__in=ACTIONS_WITH_CUSTOMER_TEXT
-        ).update(detail=REDACTED)
+        ).update(detail=REDACTED, old_value=REDACTED, new_value=REDACTED)
         if actor is not None:
             detail = f"personal data erased by {actor.name}"
         else:
@@ -336,13 +375,15 @@ async def erase_customer(
     return Erasure(customer_id, items, messages, mails, examples)
 
 
-async def _erase_mails(customer_id: int, email: str) -> int:
+async def _erase_mails(customer_id: int, emails: list[str]) -> int:
     """Mails to and from the customer: texts and addresses replaced, unsent ones never sent.
 
     Message-IDs are dropped too, so a later reply in an old thread cannot find the erased
     item and starts a new one instead.
     """
-    theirs = Q(item_id__in=_their_items(customer_id), kind__in=CUSTOMER_KINDS) | Q(to_address=email)
+    theirs = Q(item_id__in=_their_items(customer_id), kind__in=CUSTOMER_KINDS) | Q(
+        to_address__in=emails
+    )
     await OutboxMail.filter(theirs, status=MailStatus.PENDING).update(
         status=MailStatus.FAILED, last_error="not sent: the customer's personal data was erased"
     )
@@ -350,11 +391,11 @@ async def _erase_mails(customer_id: int, email: str) -> int:
         to_address=placeholder_email(customer_id), to_name=placeholder_name(customer_id)
     )
     # Staff mails about the items (warnings, breaches) quote subjects: their texts go too.
-    about = Q(item_id__in=_their_items(customer_id)) | Q(to_address=email)
+    about = Q(item_id__in=_their_items(customer_id)) | Q(to_address__in=emails)
     mails = await OutboxMail.filter(about).update(
         subject=REDACTED, body_text=REDACTED, body_html=None, message_id=None
     )
-    inbound = Q(item_id__in=_their_items(customer_id)) | Q(from_address=email)
+    inbound = Q(item_id__in=_their_items(customer_id)) | Q(from_address__in=emails)
     await InboundMail.filter(inbound).exclude(subject="").update(subject=REDACTED)
     await InboundMail.filter(inbound).exclude(attachment_names="").update(attachment_names=REDACTED)
     mails += await InboundMail.filter(inbound).update(
@@ -418,7 +459,10 @@ async def purge_personal_data(
     check_retention_days(older_than_days)
     cutoff = now - timedelta(days=older_than_days)
     report = PurgeReport(older_than_days, dry_run)
-    stale = Customer.filter(erased_at__isnull=True, created_at__lt=cutoff).exclude(
+    # A record merged into another is an alias: erased with the customer it belongs to.
+    stale = Customer.filter(
+        erased_at__isnull=True, merged_into_id__isnull=True, created_at__lt=cutoff
+    ).exclude(
         id__in=Subquery(
             FeedbackItem.filter(
                 Q(updated_at__gte=cutoff) | Q(survey__updated_at__gte=cutoff)

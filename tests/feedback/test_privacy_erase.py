@@ -4,6 +4,7 @@ step that leaves no personal text in any table and keeps every figure the manage
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from tortoise import Tortoise
 
+from feedback.customer_merge import merge_customers
 from feedback.inbound_mail import receive_mail
 from feedback.models import (
     Customer,
@@ -24,7 +26,7 @@ from feedback.models import (
     SurveyResponse,
     TrainingExample,
 )
-from feedback.privacy import REDACTED
+from feedback.privacy import REDACTED, purge_personal_data
 from feedback.retraining import load_examples
 from portal.mail_server import inbound_config
 from portal.models import StaffUser
@@ -341,3 +343,55 @@ async def test_it_never_trains_on_an_erased_example_again(client, db, agent, adm
 
     assert await TrainingExample.filter(sentiment="positive").count() == 1
     assert await load_examples() == ([], [], [])
+
+
+async def test_it_erases_the_records_merged_into_the_customer(client, db, agent, admin) -> None:
+    built = await build_customer(client, db, agent)
+    response = await submit(client, email="jo@parkinson-home.example", name="Jo P.")
+    assert response.status_code == 303
+    alias = await Customer.get(email="jo@parkinson-home.example")
+    await merge_customers(alias, built.customer, staff=admin, now=NOW, segments=db.segments)
+    await sign_in(client, admin)
+    token = await get_csrf(client, f"/staff/customers/{built.customer.id}")
+    export = await client.post(
+        f"/staff/customers/{built.customer.id}/export", data={"csrf_token": token}
+    )
+    assert json.loads(export.text)["customer"]["other_addresses"] == ["jo@parkinson-home.example"]
+
+    await _erase(client, built.customer.id, EMAIL)
+
+    erased_alias = await Customer.get(id=alias.id)
+    assert erased_alias.erased_at is not None
+    assert (erased_alias.name, erased_alias.email) == (
+        f"erased customer #{alias.id}",
+        f"erased-{alias.id}@erased.invalid",
+    )
+    assert await _leftovers() == []  # "parkinson" is one of the needles: the alias address too
+    assert await Event.filter(action="customer_merged").exclude(old_value=REDACTED).count() == 0
+    # Nothing is merged into the erased record afterwards: it is never revived.
+    await submit(client, email="kim@example.com", name="Kim Lee")
+    token = await get_csrf(client, f"/staff/customers/{built.customer.id}")
+    merge = await client.post(
+        f"/staff/customers/{built.customer.id}/merge",
+        data={"csrf_token": token, "email": "kim@example.com", "confirm": "yes"},
+    )
+    assert merge.status_code == 422
+    assert (await Customer.get(email="kim@example.com")).merged_into_id is None  # type: ignore[attr-defined]
+    # Feedback from the merged address now starts a new customer, not the erased one.
+    await submit(client, email="jo@parkinson-home.example", subject="Hello again")
+    item = await FeedbackItem.get(subject="Hello again").select_related("customer")
+    assert item.customer.erased_at is None
+    assert item.customer.id not in (alias.id, built.customer.id)
+
+
+async def test_the_purge_leaves_merged_records_to_their_customer(client, db, agent) -> None:
+    built = await build_customer(client, db, agent)
+    alias = await Customer.create(
+        email="jo@parkinson-home.example", name="Jo P.", merged_into_id=built.customer.id
+    )
+    await Customer.filter(id=alias.id).update(created_at=NOW - timedelta(days=1000))
+
+    report = await purge_personal_data(now=NOW + timedelta(days=400), older_than_days=365)
+
+    assert report.customer_ids == []  # the customer has an open item; the alias waits with it
+    assert (await Customer.get(id=alias.id)).erased_at is None

@@ -42,6 +42,7 @@ async def test_it_downloads_everything_held_about_the_customer(client, db, agent
         "id": built.customer.id,
         "name": SECRETS["name"],
         "email": EMAIL,
+        "other_addresses": [],
         "phone": SECRETS["phone"],
         "company": SECRETS["company"],
         "segment": built.customer.segment,
