@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bench_db import bench_database
 
+from feedback.attachments import AttachmentStore
 from feedback.models import (
     AuthorKind,
     Customer,
@@ -127,22 +130,30 @@ async def timed(label: str, work) -> object:  # noqa: ANN001
 
 
 async def run(customers: int, url: str) -> None:
+    files = tempfile.TemporaryDirectory()  # the bench adds no attachments: nothing to delete
+    store = AttachmentStore(Path(files.name))
     async with bench_database(url, "privacy-bench-"):
         now = datetime.now(UTC)
         big_id = await fill(customers, now - timedelta(days=800))
         big = await Customer.get(id=big_id)
         await timed("export of the big customer (1,000 items)", export_customer(big, now=now))
-        await timed("erasure of the big customer", erase_customer(big_id, actor=None, now=now))
+        await timed(
+            "erasure of the big customer", erase_customer(big_id, actor=None, now=now, store=store)
+        )
         dry = await timed(
-            "purge dry run", purge_personal_data(now=now, older_than_days=730, dry_run=True)
+            "purge dry run",
+            purge_personal_data(now=now, older_than_days=730, store=store, dry_run=True),
         )
         print(f"    {dry.describe()}")  # type: ignore[attr-defined]
         await timed(
             "one sweep pass (100 customers)",
-            purge_personal_data(now=now, older_than_days=730, limit=100),
+            purge_personal_data(now=now, older_than_days=730, store=store, limit=100),
         )
-        rest = await timed("purge of the rest", purge_personal_data(now=now, older_than_days=730))
+        rest = await timed(
+            "purge of the rest", purge_personal_data(now=now, older_than_days=730, store=store)
+        )
         print(f"    {rest.describe()}")  # type: ignore[attr-defined]
+    files.cleanup()
 
 
 def main() -> None:

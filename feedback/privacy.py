@@ -23,6 +23,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from feedback.addresses import normalise_email
+from feedback.attachments import AttachmentStore, remove_unused
 from feedback.customer_mail import CUSTOMER_KINDS
 from feedback.models import (
     OPEN_STATUSES,
@@ -265,6 +266,7 @@ class Erasure:
     messages: int
     mails: int
     training_examples: int
+    files: int  # attachments deleted (their bytes too, unless another customer's row uses them)
 
 
 async def open_item_count(customer_id: int) -> int:
@@ -280,7 +282,12 @@ def erasure_confirmed(customer: Customer, typed: str) -> bool:
 
 
 async def erase_customer(
-    customer_id: int, *, actor: Any, now: datetime, inactive_since: datetime | None = None
+    customer_id: int,
+    *,
+    actor: Any,
+    now: datetime,
+    store: AttachmentStore,
+    inactive_since: datetime | None = None,
 ) -> Erasure | None:
     """Erase the customer's personal data in one transaction; None when there was nothing to do.
 
@@ -291,6 +298,8 @@ async def erase_customer(
     for the application, but the law's erasure comes first. Staff names stay (not theirs).
     Records merged into this one (feedback.customer_merge: the same person's other
     addresses) are erased with it, so mail from those addresses starts a new customer too.
+    Their attachments' rows go in the transaction; the bytes in `store` go after it commits,
+    unless a row of someone else's uses the same content.
     """
     found = await Customer.filter(id=customer_id, erased_at__isnull=True).values_list(
         "email", flat=True
@@ -339,6 +348,9 @@ async def erase_customer(
             .exclude(order_reference="")
             .update(order_reference=REDACTED)
         )
+        their_files = Attachment.filter(item_id__in=_their_items(customer_id))
+        file_hashes = set(await their_files.values_list("sha256", flat=True))
+        files = await their_files.delete()
         messages = await Message.filter(item_id__in=_their_items(customer_id)).update(body=REDACTED)
         await Resolution.filter(item_id__in=_their_items(customer_id)).update(
             message_to_customer=REDACTED
@@ -372,7 +384,8 @@ async def erase_customer(
         else:
             detail = "personal data erased: retention period passed"
         await _record_on_items(customer_id, "erased", detail, actor, now)
-    return Erasure(customer_id, items, messages, mails, examples)
+    await remove_unused(store, file_hashes)
+    return Erasure(customer_id, items, messages, mails, examples, files)
 
 
 async def _erase_mails(customer_id: int, emails: list[str]) -> int:
@@ -448,7 +461,12 @@ def check_retention_days(days: int) -> int:
 
 
 async def purge_personal_data(
-    *, now: datetime, older_than_days: int, dry_run: bool = False, limit: int | None = None
+    *,
+    now: datetime,
+    older_than_days: int,
+    store: AttachmentStore,
+    dry_run: bool = False,
+    limit: int | None = None,
 ) -> PurgeReport:
     """Erase customers last active more than `older_than_days` ago who have no open item.
 
@@ -478,6 +496,8 @@ async def purge_personal_data(
         report.customer_ids = ids
         return report
     for customer_id in ids:
-        if await erase_customer(customer_id, actor=None, now=now, inactive_since=cutoff):
+        if await erase_customer(
+            customer_id, actor=None, now=now, store=store, inactive_since=cutoff
+        ):
             report.customer_ids.append(customer_id)
     return report

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from tortoise.contrib.starlette import RegisterTortoise
 
 from feedback import model_store
+from feedback.attachments import AttachmentStore
 from feedback.outbox import MailServer, send_due
 from feedback.retraining import holder_name, retrain_if_due, sync_pointer
 from feedback.sentiment import current_scorer
@@ -56,6 +57,7 @@ async def run_sweeper(settings: Settings, state: Any) -> None:
                 staff_mail=staff_mail,
                 no_contact_days=settings.at_risk_no_contact_days,
                 retention_days=settings.retention_days if purge else None,
+                attachment_store=AttachmentStore(settings.attachment_dir),
             )
             if purge and len(report.purged) < PURGE_PER_PASS:
                 next_purge_at = utcnow() + PURGE_EVERY

@@ -125,6 +125,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """One sweeper pass: refresh clocks, warn before breaches, escalate breaches."""
+    from feedback.attachments import AttachmentStore
     from portal.clock import utcnow
     from portal.staff_links import staff_mail_for
     from triage.escalation import sweep
@@ -140,6 +141,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 staff_mail=staff_mail,
                 no_contact_days=settings.at_risk_no_contact_days,
                 retention_days=settings.retention_days,
+                attachment_store=AttachmentStore(settings.attachment_dir),
             ),
         )
     )
@@ -155,6 +157,7 @@ async def purge_command(
     settings: Settings, older_than: int | None, dry_run: bool
 ) -> tuple[int, str]:
     """`portal purge-personal-data` once the database is open: (exit status, what to print)."""
+    from feedback.attachments import AttachmentStore
     from feedback.privacy import purge_personal_data
     from portal.clock import utcnow
 
@@ -162,7 +165,12 @@ async def purge_command(
     if days is None:
         return 2, "no retention limit: set PORTAL_RETENTION_DAYS or pass --older-than DAYS"
     try:
-        report = await purge_personal_data(now=utcnow(), older_than_days=days, dry_run=dry_run)
+        report = await purge_personal_data(
+            now=utcnow(),
+            older_than_days=days,
+            store=AttachmentStore(settings.attachment_dir),
+            dry_run=dry_run,
+        )
     except ValueError as exc:
         return 2, str(exc)
     return 0, report.describe()

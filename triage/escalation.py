@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from feedback import audit
+from feedback.attachments import AttachmentStore
 from feedback.models import FeedbackItem, Status
 from feedback.privacy import purge_personal_data
 from portal.models import Role, StaffUser
@@ -166,6 +167,7 @@ async def sweep(
     staff_mail: StaffMail | None = None,
     no_contact_days: int = 90,
     retention_days: int | None = None,
+    attachment_store: AttachmentStore | None = None,
 ) -> SweepReport:
     """One pass; call it periodically (the app does every `sweep_interval_seconds`).
 
@@ -173,7 +175,7 @@ async def sweep(
     notification to its recipients as well, and the managers' weekly digest when due
     (`no_contact_days` is the at-risk setting it reports with). With `retention_days`
     (PORTAL_RETENTION_DAYS), customers inactive for longer, with no open item, are erased
-    (feedback.privacy).
+    (feedback.privacy), their attachments' bytes from `attachment_store` (required then).
     """
     report = SweepReport()
     due_for_refresh = await FeedbackItem.filter(status__in=RUNNING).filter(
@@ -198,8 +200,10 @@ async def sweep(
             now, fallback_timezone, staff_mail, no_contact_days
         )
     if retention_days is not None:
+        if attachment_store is None:
+            raise ValueError("erasing needs the attachment store, to delete the files too")
         purge = await purge_personal_data(
-            now=now, older_than_days=retention_days, limit=PURGE_PER_PASS
+            now=now, older_than_days=retention_days, store=attachment_store, limit=PURGE_PER_PASS
         )
         report.purged = purge.customer_ids
     return report

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from feedback.attachments import AttachmentStore
 from feedback.models import Customer
 from feedback.privacy import (
     REDACTED,
@@ -106,5 +107,6 @@ async def erase_submit(request: Request) -> Response:
             else N_("That is not this customer's e-mail address.")
         )
         return await _erase_page(request, customer, typed=typed, error=error, status=422)
-    await erase_customer(customer.id, actor=user, now=utcnow())
+    store = AttachmentStore(request.app.state.settings.attachment_dir)
+    await erase_customer(customer.id, actor=user, now=utcnow(), store=store)
     return navigate(request, page + "#personal-data")

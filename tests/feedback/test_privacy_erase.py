@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from tortoise import Tortoise
 
+from feedback.attachments import AttachmentStore
 from feedback.customer_merge import merge_customers
 from feedback.inbound_mail import receive_mail
 from feedback.models import (
@@ -391,7 +392,11 @@ async def test_the_purge_leaves_merged_records_to_their_customer(client, db, age
     )
     await Customer.filter(id=alias.id).update(created_at=NOW - timedelta(days=1000))
 
-    report = await purge_personal_data(now=NOW + timedelta(days=400), older_than_days=365)
+    report = await purge_personal_data(
+        now=NOW + timedelta(days=400),
+        older_than_days=365,
+        store=AttachmentStore(db.attachment_dir),
+    )
 
     assert report.customer_ids == []  # the customer has an open item; the alias waits with it
     assert (await Customer.get(id=alias.id)).erased_at is None

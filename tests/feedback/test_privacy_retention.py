@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from feedback.attachments import AttachmentStore
 from feedback.models import Customer, Event, FeedbackItem, Message
 from feedback.privacy import REDACTED
 from feedback.resolution import resolve_item, validate_resolution
@@ -159,7 +160,8 @@ async def test_the_sweeper_purges_only_when_the_setting_is_set(client, db, agent
     assert (await sweep(now)).purged == []
     assert not _erased(await Customer.get(id=customer.id))
 
-    assert (await sweep(now, retention_days=DAYS)).purged == [customer.id]
+    store = AttachmentStore(db.attachment_dir)
+    assert (await sweep(now, retention_days=DAYS, attachment_store=store)).purged == [customer.id]
     assert _erased(await Customer.get(id=customer.id))
 
 
