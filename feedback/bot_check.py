@@ -43,6 +43,15 @@ def form_started(signer: _Signer, now: datetime) -> str:
     return signer.sign(int(now.timestamp()), purpose=STARTED_PURPOSE)
 
 
+def carried_form_started(signer: _Signer, token: str, now: datetime) -> str:
+    """The form time for a form shown again: the first showing's, when the form sent a valid
+    one, so a person pressing Send again at once is not held back twice; else a new one.
+    """
+    if _seconds_since_shown(signer, token[:200], now) is not None:
+        return token
+    return form_started(signer, now)
+
+
 def _seconds_since_shown(signer: _Signer, token: str, now: datetime) -> float | None:
     try:
         shown = signer.unsign(token, purpose=STARTED_PURPOSE)

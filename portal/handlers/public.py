@@ -86,7 +86,9 @@ def _form_page(
             "limits": LIMITS,
             "honeypot": bot_check.HONEYPOT_FIELD,
             "form_started_field": bot_check.STARTED_FIELD,
-            "form_started": bot_check.form_started(request.app.state.signer, utcnow()),
+            "form_started": bot_check.carried_form_started(
+                request.app.state.signer, values.get(bot_check.STARTED_FIELD, ""), utcnow()
+            ),
             **files.template_context(request),
         },
         status_code=status,
@@ -132,8 +134,8 @@ async def submit(request: Request) -> Response:
         bot_check.log_held_back(automated, address)
         if automated == "honeypot":  # a script: let it believe it worked
             return render(request, "feedback/thanks.html", {"item": None})
-        # Perhaps a person with fast autofill: nothing is lost, the second press goes through.
-        values.pop(bot_check.STARTED_FIELD, None)
+        # Perhaps a person with fast autofill: nothing is lost, and the form keeps the time it
+        # was first shown, so the second press goes through.
         return _form_page(request, values, {}, status=422, notice=bot_check.HELD_BACK)
     sent_recently = await throttle.count("submit", address, since=now - timedelta(hours=1))
     if sent_recently >= settings.submissions_per_hour:

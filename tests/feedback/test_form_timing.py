@@ -80,3 +80,31 @@ async def test_it_says_it_in_chinese(timed_client) -> None:
     response = await _fill_and_send(timed_client, 0.5, headers={"Accept-Language": "zh-CN"})
     notice = BeautifulSoup(response.text, "html.parser").find(class_="notice").text
     assert response.status_code == 422 and "发送" in notice
+
+
+async def test_a_second_press_right_after_the_notice_goes_through(timed_client) -> None:
+    first = await _fill_and_send(timed_client, 1)
+    assert first.status_code == 422
+    page = BeautifulSoup(first.text, "html.parser")
+    hidden = {i["name"]: i.get("value", "") for i in page.find_all("input", type="hidden")}
+    # Pressed again at once: 3.5 s after the form was first shown, whatever the notice took.
+    with time_machine.travel(SHOWN + timedelta(seconds=3.5), tick=False):
+        again = await timed_client.post("/feedback", data={**form_data(), **hidden})
+    assert again.status_code == 303
+
+
+async def test_a_tampered_form_time_is_replaced_not_carried(timed_client) -> None:
+    with time_machine.travel(SHOWN, tick=False):
+        page = BeautifulSoup((await timed_client.get("/feedback/new")).text, "html.parser")
+    hidden = {i["name"]: i.get("value", "") for i in page.find_all("input", type="hidden")}
+    hidden[STARTED_FIELD] = "forged"
+    with time_machine.travel(SHOWN + timedelta(minutes=1), tick=False):
+        response = await timed_client.post("/feedback", data={**form_data(), **hidden})
+    assert response.status_code == 422
+    shown = BeautifulSoup(response.text, "html.parser").find("input", attrs={"name": STARTED_FIELD})
+    assert shown["value"] != "forged"
+    with time_machine.travel(SHOWN + timedelta(minutes=2), tick=False):
+        again = await timed_client.post(
+            "/feedback", data={**form_data(), **hidden, STARTED_FIELD: shown["value"]}
+        )
+    assert again.status_code == 303
