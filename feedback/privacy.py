@@ -281,6 +281,21 @@ def erasure_confirmed(customer: Customer, typed: str) -> bool:
     return bool(typed.strip()) and normalise_email(typed) == normalise_email(customer.email)
 
 
+def _erased_record(customer_id: int, actor: Any, now: datetime) -> dict[str, Any]:
+    """A customer row's new values: every personal field replaced, who erased it and when."""
+    return {
+        "erased_at": now,
+        "erased_by_id": getattr(actor, "id", None),
+        "name": placeholder_name(customer_id),
+        "email": placeholder_email(customer_id),
+        "phone": "",
+        "company": "",
+        "notes": "",
+        "needs_review": False,
+        "review_reason": "",
+    }
+
+
 async def erase_customer(
     customer_id: int,
     *,
@@ -317,31 +332,11 @@ async def erase_customer(
     if inactive_since is not None:
         claim = claim.exclude(id__in=_active_customers(inactive_since))
     async with in_transaction():
-        claimed = await claim.update(
-            erased_at=now,
-            erased_by_id=getattr(actor, "id", None),
-            name=placeholder_name(customer_id),
-            email=placeholder_email(customer_id),
-            phone="",
-            company="",
-            notes="",
-            needs_review=False,
-            review_reason="",
-        )
+        claimed = await claim.update(**_erased_record(customer_id, actor, now))
         if not claimed:
             return None
         for alias_id in aliases:
-            await Customer.filter(id=alias_id).update(
-                erased_at=now,
-                erased_by_id=getattr(actor, "id", None),
-                name=placeholder_name(alias_id),
-                email=placeholder_email(alias_id),
-                phone="",
-                company="",
-                notes="",
-                needs_review=False,
-                review_reason="",
-            )
+            await Customer.filter(id=alias_id).update(**_erased_record(alias_id, actor, now))
         items = await FeedbackItem.filter(customer_id=customer_id).update(subject=REDACTED)
         await (
             FeedbackItem.filter(customer_id=customer_id)

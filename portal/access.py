@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 from feedback.models import Customer, FeedbackItem
+from portal.auth import require_role
 from portal.models import Role, StaffUser
 
 
@@ -26,3 +28,27 @@ async def get_customer_for_user(user: StaffUser, customer_id: int) -> tuple[Cust
     if customer is None:
         raise HTTPException(404)
     return customer, Role(user.role).allows(Role.AGENT) and user.is_active
+
+
+async def writable_item(
+    request: Request, role: Role = Role.AGENT
+) -> tuple[StaffUser, FeedbackItem]:
+    """For a handler that changes the item in the path: the signed-in user (at least `role`)
+    and the item; 404 when it does not exist, 403 when this user may not change it.
+    """
+    user = await require_role(request, role)
+    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
+    if not can_write:
+        raise HTTPException(403)
+    return user, item
+
+
+async def writable_customer(
+    request: Request, role: Role = Role.AGENT
+) -> tuple[StaffUser, Customer]:
+    """The same for the customer in the path."""
+    user = await require_role(request, role)
+    customer, can_write = await get_customer_for_user(user, request.path_params["customer_id"])
+    if not can_write:
+        raise HTTPException(403)
+    return user, customer

@@ -23,13 +23,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from feedback.label_review import template_helpers
 from feedback.models import FeedbackItem, Kind, Priority, Status
-from portal.access import get_item_for_user
+from portal.access import writable_item
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.handlers.resolution import follow_ups_context
@@ -201,10 +200,7 @@ async def _card_response(
 
 
 async def _card_action(request: Request, perform: Perform) -> Response:
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     form = await read_form(request)
     next_path = same_site_path(form.get("next"), request.app.url_path_for("board"))
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,11 +14,9 @@ from feedback.customer_merge import (
     preview_merge,
 )
 from feedback.models import Customer
-from portal.access import get_customer_for_user
-from portal.auth import require_role
+from portal.access import writable_customer
 from portal.clock import utcnow
 from portal.handlers import staff
-from portal.models import Role
 from portal.security import read_form
 from portal.templating import is_fragment_request, navigate, render
 
@@ -28,10 +25,7 @@ MERGE_FRAGMENT = "staff/partials/_customer_merge.html"
 
 async def customer_merge(request: Request) -> Response:
     """First post: check the address and show what would happen. With `confirm`: merge."""
-    user = await require_role(request, Role.AGENT)
-    target, can_write = await get_customer_for_user(user, request.path_params["customer_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, target = await writable_customer(request)
     form = await read_form(request)
     email = str(form.get("email") or "").strip()[:254]
     segments = request.app.state.settings.segments

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,11 +25,11 @@ from feedback.privacy import (
     open_item_count,
     record_export,
 )
-from portal.access import get_customer_for_user
+from portal.access import get_customer_for_user, writable_customer
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.i18n import N_
-from portal.models import Role, StaffUser
+from portal.models import Role
 from portal.security import read_form
 from portal.templating import navigate, render
 
@@ -76,17 +75,9 @@ async def _erase_page(
     )
 
 
-async def _erasable(request: Request) -> tuple[StaffUser, Customer]:
-    user = await require_role(request, Role.ADMIN)
-    customer, can_write = await get_customer_for_user(user, request.path_params["customer_id"])
-    if not can_write:
-        raise HTTPException(403)
-    return user, customer
-
-
 async def erase_confirm(request: Request) -> Response:
     """The confirmation page: what erasing keeps and what it replaces, and the e-mail to type."""
-    _, customer = await _erasable(request)
+    _, customer = await writable_customer(request, Role.ADMIN)
     if customer.is_erased:
         return navigate(request, str(request.url_for("staff_customer", customer_id=customer.id)))
     return await _erase_page(request, customer)
@@ -94,7 +85,7 @@ async def erase_confirm(request: Request) -> Response:
 
 async def erase_submit(request: Request) -> Response:
     """Erase once the customer's e-mail was typed; the customer page shows the result."""
-    user, customer = await _erasable(request)
+    user, customer = await writable_customer(request, Role.ADMIN)
     form = await read_form(request)
     typed = str(form.get(CONFIRM_FIELD) or "")[:MAX_CONFIRM_LENGTH]
     page = str(request.url_for("staff_customer", customer_id=customer.id))

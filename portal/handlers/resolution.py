@@ -31,7 +31,7 @@ from feedback.resolution import (
     validate_resolution,
     validate_survey,
 )
-from portal.access import get_customer_for_user, get_item_for_user
+from portal.access import get_customer_for_user, get_item_for_user, writable_item
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.handlers import public, staff
@@ -62,14 +62,6 @@ RESOLVE_FIELDS = (
 # --- Resolve -------------------------------------------------------------------------------
 
 
-async def _writable_item(request: Request) -> tuple[StaffUser, FeedbackItem]:
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
-    return user, item
-
-
 async def _resolve_form(
     request: Request,
     item: FeedbackItem,
@@ -97,12 +89,12 @@ async def _resolve_form(
 
 
 async def resolve_form(request: Request) -> Response:
-    _, item = await _writable_item(request)
+    _, item = await writable_item(request)
     return await _resolve_form(request, item)
 
 
 async def resolve_submit(request: Request) -> Response:
-    user, item = await _writable_item(request)
+    user, item = await writable_item(request)
     form = await read_form(request)
     values = {name: str(form.get(name) or "") for name in RESOLVE_FIELDS}
     data, errors = validate_resolution(form, request.app.state.settings.root_causes)
@@ -133,7 +125,7 @@ async def resolve_submit(request: Request) -> Response:
 
 
 async def merge(request: Request) -> Response:
-    user, item = await _writable_item(request)
+    user, item = await writable_item(request)
     form = await read_form(request)
     try:
         target_id = int(str(form.get("into") or ""))

@@ -32,11 +32,10 @@ from feedback.saved_replies import (
     validate_saved_reply,
     values_for,
 )
-from portal.access import get_item_for_user
-from portal.auth import require_role
+from portal.access import writable_item
 from portal.clock import utcnow
 from portal.handlers.manage import _get_or_404, _manager, _notify, _page, _raw
-from portal.models import Role, StaffUser
+from portal.models import StaffUser
 from portal.security import read_form
 from portal.templating import is_fragment_request, render
 from triage.models import Team
@@ -253,10 +252,7 @@ async def item_saved_reply(request: Request) -> Response:
     be) and gets the filled reply box back; a plain GET — a browser without htmx — is sent to
     the item page with `?saved_reply=ID`, which fills the box there.
     """
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     if request.method != "POST":
         raw = request.query_params.get(SAVED_REPLY_FIELD, "")[:12]
         url = request.url_for("staff_item", item_id=item.id).include_query_params(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -30,7 +29,7 @@ from feedback.resolution import (
     item_outcome,
 )
 from feedback.sentiment import LABELS
-from portal.access import get_customer_for_user, get_item_for_user
+from portal.access import get_customer_for_user, get_item_for_user, writable_customer, writable_item
 from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
 from portal.handlers import attachments as files
@@ -198,10 +197,7 @@ async def item_labels(request: Request) -> Response:
     gets the box back (409 on a conflict, 422 on a bad value, with the message in it); a plain
     post gets a 303 to the page, or the page with the message.
     """
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     form = await read_form(request)
     try:
         version: int | None = int(str(form.get("version") or ""))
@@ -283,10 +279,7 @@ async def item_detail(request: Request) -> Response:
 
 
 async def item_reply(request: Request) -> Response:
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     form = await read_upload_form(request, max_files=files.limits_for(request).max_files)
     check_csrf(request, form)
     body = str(form.get("body") or "")
@@ -349,10 +342,7 @@ async def unread_messages(form: Any, item: FeedbackItem, user: Any) -> list[Mess
 
 
 async def item_status(request: Request) -> Response:
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     form = await read_form(request)
     try:
         new_status = Status(str(form.get("status") or ""))
@@ -368,10 +358,7 @@ async def item_status(request: Request) -> Response:
 
 
 async def item_collaborators(request: Request) -> Response:
-    user = await require_role(request, Role.AGENT)
-    item, can_write = await get_item_for_user(user, request.path_params["item_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, item = await writable_item(request)
     form = await read_form(request)
     try:
         staff_id = int(str(form.get("staff_id") or ""))
@@ -446,10 +433,7 @@ async def customer_detail(request: Request) -> Response:
 
 
 async def customer_notes(request: Request) -> Response:
-    user = await require_role(request, Role.AGENT)
-    customer, can_write = await get_customer_for_user(user, request.path_params["customer_id"])
-    if not can_write:
-        raise HTTPException(403)
+    user, customer = await writable_customer(request)
     form = await read_form(request)
     notes = str(form.get("notes") or "").replace("\r\n", "\n").strip()
     if len(notes) > MAX_NOTES_LENGTH:
