@@ -494,6 +494,7 @@ async def run(args: argparse.Namespace) -> None:
             "satisfaction (avg, NPS)": metrics.satisfaction,
             "sentiment_trend": metrics.sentiment_trend,
             "root_causes": metrics.root_causes,
+            "complaint_topics (and the period before)": metrics.complaint_topics,
             "handling_effort": metrics.handling_effort,
             "response_time_trend": metrics.response_time_trend,
             "compliance_by_rep": metrics.compliance_by_rep,
@@ -502,14 +503,14 @@ async def run(args: argparse.Namespace) -> None:
             "drill-down page (breaches)": lambda f: drill_page(f, now),
         }
         print(f"\nmedian of {args.repeat} runs, seconds")
-        header = f"{'figure':<32}" + "".join(f"{name:>22}" for name in views)
+        header = f"{'figure':<42}" + "".join(f"{name:>22}" for name in views)
         print(header)
         print("-" * len(header))
         for name, figure in figures.items():
             cells = []
             for f in views.values():
                 cells.append(await timed(lambda f=f, figure=figure: figure(f), args.repeat))
-            print(f"{name:<32}" + "".join(f"{s:>22.3f}" for s in cells), flush=True)
+            print(f"{name:<42}" + "".join(f"{s:>22.3f}" for s in cells), flush=True)
         started = time.perf_counter()
         rows = await export_all(views["28 days"])
         took = time.perf_counter() - started
