@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from feedback.addresses import normalise_email
 from feedback.models import AuthorKind, Customer, Event, FeedbackItem, FollowUp
+from triage.search import Scope, parse_search, search
 
 MAX_NOTES_LENGTH = 20_000  # the customer page's notes limit
 # An erased record (feedback.privacy) is never revived by a merge, in either direction.
@@ -145,6 +146,60 @@ def _absorb(target: Customer, source: Customer, segments: Sequence[str]) -> None
     if source.notes.strip():
         joined = f"{target.notes.rstrip()}\n\nFrom {source.email}:\n{source.notes.strip()}"
         target.notes = joined.strip()[:MAX_NOTES_LENGTH]
+
+
+#: At most this many "maybe the same person" suggestions on a customer page.
+MAX_SUGGESTIONS = 5
+SEARCH_PAGE = 50  # items looked at per search for them
+MIN_LOCAL_PART = 4
+
+
+def _name_key(name: str) -> tuple[str, str] | None:
+    """(first initial, last word) of a name, lower case: "Jo Park" and "J. Park" agree."""
+    words = [word.strip(".,").lower() for word in name.split()]
+    words = [word for word in words if word]
+    if len(words) < 2 or len(words[-1]) < 2:
+        return None
+    return words[0][0], words[-1]
+
+
+def _local_part(email: str) -> str:
+    return email.split("@", 1)[0].lower()
+
+
+async def possible_duplicates(customer: Customer) -> list[Customer]:
+    """Other records that may be the same person, for the customer page to offer a merge.
+
+    The same part before the "@" at another domain (jo.park@ at home and at work), or the
+    same last name and first initial ("Jo Park", "J. Park"). Candidates come from staff
+    search's customer index (triage.search: no table scan), then this rule picks among them.
+    A suggestion only: staff check and confirm the merge.
+    """
+    if customer.merged_into_id is not None or customer.erased_at is not None:
+        return []
+    # A short part before the "@" ("jo@", "me@") is shared by strangers: not a sign.
+    local_part = _local_part(customer.email)
+    if len(local_part) < MIN_LOCAL_PART:
+        local_part = ""
+    name_key = _name_key(customer.name)
+    queries = [f'"{local_part}@"'] if local_part else []
+    if name_key is not None:
+        queries.append(f'"{name_key[1]}"')
+    found: dict[int, Customer] = {}
+    for q in queries:
+        query = parse_search({"q": q, "in": Scope.CUSTOMER.value})
+        results = await search(query, page_size=SEARCH_PAGE, cap=SEARCH_PAGE)
+        for hit in results.hits:
+            other = hit.item.customer
+            if other.id == customer.id or other.merged_into_id is not None or other.erased_at:
+                continue
+            if (local_part and _local_part(other.email) == local_part) or (
+                name_key is not None and _name_key(other.name) == name_key
+            ):
+                found.setdefault(other.id, other)
+    return sorted(found.values(), key=lambda other: (other.name.lower(), other.id))[
+        :MAX_SUGGESTIONS
+    ]
 
 
 async def current_customer(customer: Customer) -> Customer:

@@ -11,6 +11,7 @@ from feedback.customer_merge import (
     CustomerMergeError,
     find_source,
     merge_customers,
+    possible_duplicates,
     preview_merge,
 )
 from feedback.models import Customer
@@ -47,10 +48,11 @@ async def _answer(
     """The merge box alone for htmx, else the whole customer page with it."""
     context = {"merge_email": "", "merge_error": "", "merge_preview": None, **merge}
     if is_fragment_request(request):
+        suggestions = [] if context["merge_preview"] else await possible_duplicates(customer)
         return render(
             request,
             MERGE_FRAGMENT,
-            {"customer": customer, **context},
+            {"customer": customer, "merge_suggestions": suggestions, **context},
             fragment=MERGE_FRAGMENT,
             status_code=status,
         )

@@ -18,7 +18,7 @@ from feedback.conversation import (
     collision_warning,
     messages_written_since,
 )
-from feedback.customer_merge import current_customer
+from feedback.customer_merge import current_customer, possible_duplicates
 from feedback.history import customer_history
 from feedback.label_review import template_helpers
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
@@ -414,6 +414,7 @@ async def customer_page(
             "merge_email": "",
             "merge_error": "",
             "merge_preview": None,
+            "merge_suggestions": await possible_duplicates(customer),
             **extra,
         },
         status_code=status,

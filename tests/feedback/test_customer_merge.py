@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feedback.at_risk import customers_at_risk
-from feedback.customer_merge import merge_customers, merged_segment
+from feedback.customer_merge import merge_customers, merged_segment, possible_duplicates
 from feedback.models import Customer, Event, FeedbackItem, FollowUp
 from tests.conftest import csrf_from, sign_in, submit
 
@@ -232,3 +232,48 @@ async def test_it_points_earlier_aliases_at_the_new_target(client, agent) -> Non
     )
     assert (await Customer.get(id=work.id)).merged_into_id == phone.id
     assert (await Customer.get(id=home.id)).merged_into_id == phone.id
+
+
+async def test_it_suggests_records_that_may_be_the_same_person(client, agent) -> None:
+    home, work = await _two_records(client)  # "Jo Park" at home, "J. Park" at work
+    await submit(client, email="kim@example.com", name="Kim Lee", subject="Other")
+    await submit(client, email="jo@park-lane.example", name="Ann Other", subject="Street")
+
+    assert [c.id for c in await possible_duplicates(home)] == [work.id]
+    assert [c.id for c in await possible_duplicates(work)] == [home.id]
+
+
+async def test_it_suggests_nothing_once_merged_or_for_merged_records(client, agent) -> None:
+    home, work = await _two_records(client)
+    await merge_customers(work, home, staff=agent, now=NOW, segments=SEGMENTS)
+    assert await possible_duplicates(await Customer.get(id=home.id)) == []
+    assert await possible_duplicates(await Customer.get(id=work.id)) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+async def test_a_suggestion_leads_to_the_merge_check(client, agent, htmx) -> None:
+    home, work = await _two_records(client)
+    await sign_in(client, agent)
+    page = BeautifulSoup((await client.get(f"/staff/customers/{home.id}")).text, "html.parser")
+    suggestion = page.find(id=f"merge-suggestion-{work.id}")
+    form = {i["name"]: i["value"] for i in suggestion.find_all("input")}
+    assert form["email"] == "jo@work.example"
+
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = await client.post(f"/staff/customers/{home.id}/merge", data=form, headers=headers)
+
+    preview = BeautifulSoup(response.text, "html.parser").find(id="merge-preview")
+    assert response.status_code == 200 and "Merge J. Park" in preview.text
+    assert (await Customer.get(id=work.id)).merged_into_id is None
+
+
+async def test_it_suggests_the_same_address_at_another_domain(client, agent) -> None:
+    await submit(client, email="noor.ali@home.example", name="Noor Ali", subject="One")
+    await submit(client, email="noor.ali@work.example", name="Accounts", subject="Two")
+    await submit(client, email="me@home.example", name="Someone Else", subject="Three")
+    await submit(client, email="me@other.example", name="Another Person", subject="Four")
+    home = await Customer.get(email="noor.ali@home.example")
+    work = await Customer.get(email="noor.ali@work.example")
+    me = await Customer.get(email="me@home.example")
+    assert [c.id for c in await possible_duplicates(home)] == [work.id]
+    assert await possible_duplicates(me) == []  # "me@" is shared by strangers
