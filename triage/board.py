@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Case, Q, RawSQL, When
 from tortoise.functions import Count, Max, Sum
 
-from feedback.models import FeedbackItem, Kind, Priority, Status
+from feedback.models import Attachment, FeedbackItem, Kind, Priority, Status
 from portal.models import StaffUser
 from triage.models import Team
 from triage.targets import format_duration
@@ -295,12 +295,29 @@ def due_pill(
 class Card:
     item: FeedbackItem
     due: DuePill
+    files: int = 0  # attachments on the item (a photo of the damage is worth a look first)
 
 
 def card_for(item: FeedbackItem, now: datetime) -> Card:
     return Card(
         item, due_pill(item.next_due, item.sla_state, now, item.warn_at, item.next_due_kind)
     )
+
+
+async def count_files(cards: list[Card]) -> list[Card]:
+    """Fill in each card's attachment count (one grouped query for all of them)."""
+    if not cards:
+        return cards
+    rows = (
+        await Attachment.filter(item_id__in=[card.item.id for card in cards])
+        .annotate(n=Count("id"))
+        .group_by("item_id")
+        .values("item_id", "n")
+    )
+    files = {row["item_id"]: row["n"] for row in rows}
+    for card in cards:
+        card.files = files.get(card.item.id, 0)
+    return cards
 
 
 @dataclass
@@ -342,7 +359,8 @@ async def load_board(
     limit: int = CARD_LIMIT,
 ) -> Board:
     """The board's columns: one query per column (cards with customer, owner and team
-    joined), plus a count only for a column that has more than `limit` cards.
+    joined), plus a count only for a column that has more than `limit` cards, plus one for
+    every card's number of attached files.
 
     Cards are sorted by the next due moment, items without one last, or newest first with
     `sort=newest`. "Resolved today" is always newest-resolved first.
@@ -375,6 +393,7 @@ async def load_board(
                 count,
             )
         )
+    await count_files([card for column in columns for card in column.cards])
     return Board(filters, columns)
 
 

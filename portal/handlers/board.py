@@ -43,6 +43,7 @@ from triage.board import (
     BoardFilters,
     card_for,
     change_stamp,
+    count_files,
     load_board,
     local_midnight,
     parse_filters,
@@ -188,7 +189,7 @@ async def _card_response(
     item = await FeedbackItem.get(id=item_id).select_related("customer", "owner", "team")
     context = {
         **await _choices(request),
-        "card": card_for(item, utcnow()),
+        "card": (await count_files([card_for(item, utcnow())]))[0],
         "board_path": next_path,
         "error": error,
         "card_notice": notice,
