@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -10,7 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from portal.auth import Forbidden, SignInRequired
 from portal.i18n import N_
-from portal.security import CSRFError
+from portal.security import CSRFError, same_site_path
 from portal.templating import is_fragment_request, render
 
 log = logging.getLogger("portal")
@@ -49,8 +50,25 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code)
 
 
+def _return_path(request: Request) -> str:
+    """Where to come back to after signing in: the page asked for, with its query string.
+
+    For an htmx request that is the page the browser shows (``HX-Current-URL``), not the
+    fragment's own address.
+    """
+    url = (
+        urlsplit(request.headers.get("hx-current-url", ""))
+        if is_fragment_request(request)
+        else None
+    )
+    path, query = (
+        (url.path, url.query) if url and url.path else (request.url.path, request.url.query)
+    )
+    return same_site_path(f"{path}?{query}" if query else path, "/staff/board")
+
+
 async def sign_in_required(request: Request, exc: Exception) -> Response:
-    target = request.url_for("sign_in").include_query_params(next=request.url.path)
+    target = request.url_for("sign_in").include_query_params(next=_return_path(request))
     if is_fragment_request(request):
         return Response(status_code=401, headers={"HX-Redirect": str(target)})
     if request.method != "GET":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from portal.models import ThrottleHit
-from tests.conftest import PASSWORD, get_csrf, sign_in
+from tests.conftest import PASSWORD, csrf_from, get_csrf, sign_in
 
 
 async def test_it_signs_in_and_out(client, agent) -> None:
@@ -78,3 +78,39 @@ async def test_it_sends_htmx_requests_to_sign_in_with_hx_redirect(client) -> Non
     response = await client.get("/staff/items", headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].endswith("/staff/sign-in?next=%2Fstaff%2Fitems")
+
+
+async def test_it_comes_back_to_the_page_with_its_query_after_signing_in(client, agent) -> None:
+    response = await client.get("/staff/search?q=parcel&status=open")
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(
+        "/staff/sign-in?next=%2Fstaff%2Fsearch%3Fq%3Dparcel%26status%3Dopen"
+    )
+    form = await client.get(response.headers["location"])
+    token = csrf_from(form.text)
+    signed_in = await client.post(
+        "/staff/sign-in",
+        data={
+            "email": agent.email,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/staff/search?q=parcel&status=open",
+        },
+    )
+    assert signed_in.headers["location"] == "/staff/search?q=parcel&status=open"
+    # The sign-in form carries it along as typed into the address bar.
+    assert 'value="/staff/search?q=parcel&amp;status=open"' in form.text
+
+
+async def test_it_sends_an_htmx_request_back_to_the_page_the_browser_shows(client) -> None:
+    response = await client.get(
+        "/staff/notifications/count",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/staff/board?owner=me",
+        },
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].endswith(
+        "/staff/sign-in?next=%2Fstaff%2Fboard%3Fowner%3Dme"
+    )
