@@ -45,6 +45,8 @@ FORM_FRAGMENT = "manager/partials/_saved_reply_form.html"
 ROW_FRAGMENT = "manager/partials/_saved_reply_row.html"
 REPLY_BODY_FRAGMENT = "staff/partials/_reply_body.html"
 SAVED_REPLY_FIELD = "saved_reply"
+#: The picker's choice (the saved reply to insert now), beside the one a draft started from.
+INSERT_FIELD = "insert_reply"
 
 
 def _choices() -> dict[str, Any]:
@@ -245,14 +247,41 @@ async def prefilled(request: Request, item: FeedbackItem) -> dict[str, Any]:
     return {**context, "reply_text": fill(chosen.body, values_for(item, user)), "focus_reply": True}
 
 
+async def insertion(request: Request, item: FeedbackItem, form: FormData) -> dict[str, Any]:
+    """The reply box after "Insert": the draft, then the chosen saved reply filled in.
+
+    Shared by the htmx route (which answers with the box alone) and the reply form's Insert
+    button without JavaScript (which answers with the whole item page). An unknown choice
+    keeps the draft and says so; nothing is sent either way.
+    """
+    user = request.state.staff_user
+    chosen = await usable_reply(form.get(INSERT_FIELD), item, await _team_ids(user))
+    body = form.get("body")
+    typed = body.replace("\r\n", "\n").rstrip() if isinstance(body, str) else ""
+    context: dict[str, Any] = {"reply_error": "", "focus_reply": True}
+    if chosen is None:
+        return {
+            **context,
+            "reply_text": typed,
+            "saved_reply_id": "",
+            "reply_error": "Choose one of the saved replies in the list.",
+        }
+    text = fill(chosen.body, values_for(item, user))
+    return {
+        **context,
+        "reply_text": f"{typed}\n\n{text}" if typed else text,
+        "saved_reply_id": chosen.id,
+    }
+
+
 async def item_saved_reply(request: Request) -> Response:
-    """Insert a saved reply into the reply box.
+    """Insert a saved reply into the reply box (htmx).
 
     htmx POSTs the choice with what was already typed (a draft can be longer than a URL may
-    be) and gets the filled reply box back; a plain GET — a browser without htmx — is sent to
-    the item page with `?saved_reply=ID`, which fills the box there.
+    be) and gets the filled reply box back; a plain GET — an old link — is sent to the item
+    page with `?saved_reply=ID`, which fills the box there.
     """
-    user, item = await writable_item(request)
+    _, item = await writable_item(request)
     if request.method != "POST":
         raw = request.query_params.get(SAVED_REPLY_FIELD, "")[:12]
         url = request.url_for("staff_item", item_id=item.id).include_query_params(
@@ -260,23 +289,13 @@ async def item_saved_reply(request: Request) -> Response:
         )
         return RedirectResponse(str(url) + "#reply", status_code=303)
     form = await read_form(request)
-    chosen = await usable_reply(form.get(SAVED_REPLY_FIELD), item, await _team_ids(user))
-    body = form.get("body")
-    typed = body.replace("\r\n", "\n").rstrip() if isinstance(body, str) else ""
-    context: dict[str, Any] = {"item": item, "reply_error": "", "focus_reply": True}
-    status = 200
-    if chosen is None:
-        context.update(
-            reply_text=typed,
-            saved_reply_id="",
-            reply_error="Choose one of the saved replies in the list.",
-        )
-        status = 422
-    else:
-        text = fill(chosen.body, values_for(item, user))
-        context.update(reply_text=f"{typed}\n\n{text}" if typed else text, saved_reply_id=chosen.id)
+    context = await insertion(request, item, form)
     return render(
-        request, REPLY_BODY_FRAGMENT, context, fragment=REPLY_BODY_FRAGMENT, status_code=status
+        request,
+        REPLY_BODY_FRAGMENT,
+        {"item": item, **context},
+        fragment=REPLY_BODY_FRAGMENT,
+        status_code=422 if context["reply_error"] else 200,
     )
 
 

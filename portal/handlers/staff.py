@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -34,6 +35,7 @@ from portal.auth import authenticate, require_role, sign_in, sign_out
 from portal.clock import utcnow
 from portal.handlers import attachments as files
 from portal.handlers import saved_replies
+from portal.i18n import gettext
 from portal.mail_links import customer_links, wake_mail_sender
 from portal.models import Role, StaffUser
 from portal.security import check_csrf, read_form, read_upload_form, same_site_path
@@ -278,10 +280,22 @@ async def item_detail(request: Request) -> Response:
     return await _item_page(request, item, **await saved_replies.prefilled(request, item))
 
 
+async def _inserted_saved_reply(request: Request, item: FeedbackItem, form: FormData) -> Response:
+    """The reply form's Insert button without JavaScript: the page again, box filled, unsent."""
+    inserted = await saved_replies.insertion(request, item, form)
+    if await files.uploads_in(request, form):
+        inserted["file_error"] = gettext(files.ATTACH_AGAIN)
+    return await _item_page(
+        request, item, status=422 if inserted["reply_error"] else 200, **inserted
+    )
+
+
 async def item_reply(request: Request) -> Response:
     user, item = await writable_item(request)
     form = await read_upload_form(request, max_files=files.limits_for(request).max_files)
     check_csrf(request, form)
+    if form.get("insert"):
+        return await _inserted_saved_reply(request, item, form)
     body = str(form.get("body") or "")
     internal = form.get("internal") == "on"
     used = {"saved_reply_id": str(form.get(saved_replies.SAVED_REPLY_FIELD) or "")[:12]}

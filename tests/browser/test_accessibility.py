@@ -105,10 +105,10 @@ def _prepare(site: Site, browser: Browser) -> None:
     staff.goto(f"{site.url}/staff/items/{open_id}")
     staff.fill("#body", "Warehouse mixed up two orders again, check the packing list.")
     staff.check("input[name=internal]")
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     staff.wait_for_selector("ol.conversation .message.internal")
     staff.fill("#body", "Sorry about that, Sam. A pair in size 42 is on its way today.")
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     staff.wait_for_selector("ol.conversation .message.from-staff:not(.internal)")
 
     resolved_id = site.id_of("SELECT id FROM feedback_item WHERE reference = ?", resolved_reference)
@@ -327,7 +327,7 @@ PAGES: dict[str, Audit] = {
     "item-open-with-note": Audit("agent", path("/staff/items/{open}")),
     "item-resolved": Audit("agent", path("/staff/items/{resolved}")),
     "item-reply-refused": Audit(
-        "agent", refused("/staff/items/{busy}", "form.reply button[type=submit]")
+        "agent", refused("/staff/items/{busy}", "form#reply button.primary")
     ),
     "item-resolve-refused": Audit("agent", _resolve_refused),
     "item-resolve-page": Audit("agent", path("/staff/items/{busy}/resolve")),

@@ -42,7 +42,7 @@ def test_it_holds_the_reply_until_the_agent_has_read_the_new_message(
     customer.click("form.reply button[type=submit]")
     customer.wait_for_url(re.compile(r"#latest$"))
 
-    staff.click("form#reply button[type=submit]")
+    staff.click("form#reply button.primary")
     expect(staff.locator("#body-error")).to_contain_text("Not sent yet")
     expect(staff.locator("li.message.new .body")).to_have_text("Never mind, it came this morning!")
     expect(staff.locator("#body")).to_have_value(
@@ -52,7 +52,7 @@ def test_it_holds_the_reply_until_the_agent_has_read_the_new_message(
 
     # Having read it, the agent rewrites and sends; it goes through.
     staff.fill("#body", "Glad it arrived, Ines!")
-    staff.click("form#reply button[type=submit]")
+    staff.click("form#reply button.primary")
     staff.wait_for_url(re.compile(r"#conversation$"))
     expect(staff.locator("ol.conversation .message").last).to_contain_text("Glad it arrived")
     customer.goto(tracking)

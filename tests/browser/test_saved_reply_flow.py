@@ -57,7 +57,7 @@ def test_it_inserts_edits_and_sends_a_saved_reply(live_server, make_page) -> Non
     staff.wait_for_url(re.compile(r"/staff/items/\d+$"))
     staff_reply_url = staff.url.split("#")[0] + "/reply"
     staff.select_option("#saved-reply", label="Browser refund timing")
-    staff.click("#saved-reply-picker button[type=submit]")
+    staff.click("#saved-reply-insert")
     box = staff.locator("#body")
     expect(box).to_have_value(
         "Hi Rosa, I have asked for the refund on [order reference]. "
@@ -67,11 +67,11 @@ def test_it_inserts_edits_and_sends_a_saved_reply(live_server, make_page) -> Non
     assert "/saved-reply" not in staff.url  # swapped in place, no page load
 
     # The gap must be filled before it can be sent.
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     expect(staff.locator("#body-error")).to_contain_text("[order reference]")
     text = box.input_value().replace("[order reference]", "the kettle")
     box.fill(text + " Sorry it took so long.")
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     expect(staff.locator("ol.conversation .message.from-staff")).to_have_count(1)
 
     sent = (
@@ -113,12 +113,16 @@ def test_it_prefills_the_reply_without_javascript(live_server, make_page) -> Non
     staff.click("main button[type=submit]")
     staff.goto(f"{base}/staff/items")
     staff.click(f"text={reference}")
+    staff.fill("#body", "Thanks for your patience.")
     staff.select_option("#saved-reply", label="No-JS parcel answer")
-    staff.click("#saved-reply-picker button[type=submit]")
-    staff.wait_for_url(re.compile(r"\?saved_reply=\d+#reply$"))
+    staff.click("#saved-reply-insert")
+    # The draft stays above the inserted text, and nothing was sent yet.
     expect(staff.locator("#body")).to_have_value(
-        f"Hi Jo, your parcel for {reference} is on its way."
+        f"Thanks for your patience.\n\nHi Jo, your parcel for {reference} is on its way."
     )
+    expect(staff.locator("ol.conversation").first.locator(".message.from-staff")).to_have_count(0)
+    staff.click("form#reply button.primary")
+    expect(staff.locator("ol.conversation").first.locator(".message.from-staff")).to_have_count(1)
 
 
 def _axe_violations(page) -> list[str]:  # noqa: ANN001

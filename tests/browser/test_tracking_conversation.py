@@ -61,10 +61,10 @@ def test_it_shows_the_conversation_and_public_answers_only(live_server, make_pag
     )
     staff.fill("#body", "Warehouse mixed up two orders again, check the packing list.")
     staff.check("input[name=internal]")
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     expect(staff.locator("ol.conversation .message.internal")).to_have_count(1)
     staff.fill("#body", "Sorry about that, Sam. A pair in size 42 is on its way today.")
-    staff.click("form.reply button[type=submit]")
+    staff.click("form#reply button.primary")
     expect(staff.locator("ol.conversation .message.from-staff:not(.internal)")).to_have_count(1)
 
     # On reload the customer reads the answer, from a named person, and never the note.

@@ -66,7 +66,7 @@ async def post_form(client, path: str, data: dict, *, page: str = "/manage/repli
 async def insert(client, item: FeedbackItem, reply_id: object, body: str = "", *, csrf=True):
     """What the picker does with htmx: POST the choice and the draft, get the reply box."""
     token = await get_csrf(client, f"/staff/items/{item.id}")
-    data = {"saved_reply": str(reply_id), "body": body}
+    data = {"insert_reply": str(reply_id), "body": body}
     if csrf:
         data["csrf_token"] = token
     return await client.post(

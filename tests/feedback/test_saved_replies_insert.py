@@ -62,9 +62,10 @@ async def test_it_fills_the_reply_box_with_htmx(client, agent) -> None:
     # The full page has the same ids, so the swap lands in place.
     page = soup(await client.get(f"/staff/items/{item.id}"))
     assert page.select_one("form#reply #reply-body textarea#body") is not None
-    picker = page.find(id="saved-reply-picker")
-    assert picker["hx-target"] == "#reply-body" and picker["hx-include"] == "#body"
-    assert picker["hx-post"].endswith(f"/staff/items/{item.id}/saved-reply")
+    insert_button = page.select_one("form#reply #saved-reply-picker button#saved-reply-insert")
+    assert insert_button["hx-target"] == "#reply-body"
+    assert insert_button["hx-include"] == "#body, #saved-reply"
+    assert insert_button["hx-post"].endswith(f"/staff/items/{item.id}/saved-reply")
 
 
 async def test_it_keeps_what_the_rep_already_typed(client, agent) -> None:
@@ -91,9 +92,7 @@ async def test_it_prefills_the_page_without_javascript(client, agent) -> None:
     reply = await make_reply()
     item = await make_item(client, order_reference="")
     await sign_in(client, agent)
-    # The picker is a GET form to the item page itself.
-    picker = soup(await client.get(f"/staff/items/{item.id}")).find(id="saved-reply-picker")
-    assert picker["method"] == "get" and picker["action"].endswith(f"/staff/items/{item.id}#reply")
+    # A link with ?saved_reply= (the old picker's address) still fills the box.
     response = await client.get(f"/staff/items/{item.id}?saved_reply={reply.id}")
     assert response.status_code == 200
     page = soup(response)
