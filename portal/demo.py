@@ -113,7 +113,9 @@ async def load_demo(settings: Settings, credentials_file: Path, *, only_if_empty
         team=team,
     )
 
-    now = utcnow() - timedelta(hours=len(ITEMS) * 3)
+    # The newest item arrives an hour ago, so that the replies and changes made on it below
+    # (up to 55 minutes later) are in the past too.
+    now = utcnow() - timedelta(hours=len(ITEMS) * 3 + 1)
     items = []
     for kind, category, name, email, subject, message, touchpoint in ITEMS:
         now += timedelta(hours=3)
@@ -301,6 +303,10 @@ HISTORY_CAUSES = [
 ]
 
 
+#: Reply (30 h) + the customer's answer (30 h) + resolution (70 h) + survey (5 h), at most.
+HISTORY_LONGEST_HOURS = 30 + 30 + 70 + 5
+
+
 async def load_history(settings: Settings, staff: list[StaffUser]) -> None:
     """Eight weeks of handled feedback, so the dashboard has something to show.
 
@@ -318,7 +324,8 @@ async def load_history(settings: Settings, staff: list[StaffUser]) -> None:
     start = utcnow() - timedelta(weeks=8)
     for n in range(48):
         kind, category, subject, message = rng.choice(HISTORY_TEXTS)
-        created = start + timedelta(hours=rng.randint(0, 8 * 7 * 24 - 72))
+        # Early enough for the longest chain below to be in the past by now.
+        created = start + timedelta(hours=rng.randint(0, 8 * 7 * 24 - HISTORY_LONGEST_HOURS))
         item, _ = await submit_feedback(
             Submission(
                 kind=kind,
@@ -342,14 +349,12 @@ async def load_history(settings: Settings, staff: list[StaffUser]) -> None:
         )
         if rng.random() < 0.2:
             continue  # still open
+        last_word = replied
         if rng.random() < 0.3:
             await set_status(item, Status.WAITING_ON_CUSTOMER, now=replied, actor=rep)
-            await add_customer_reply(
-                item,
-                "Here are the details you asked for.",
-                now=replied + timedelta(hours=rng.randint(2, 30)),
-            )
-        resolved = replied + timedelta(hours=rng.choice([2, 6, 20, 40, 70]))
+            last_word = replied + timedelta(hours=rng.randint(2, 30))
+            await add_customer_reply(item, "Here are the details you asked for.", now=last_word)
+        resolved = last_word + timedelta(hours=rng.choice([2, 6, 20, 40, 70]))
         await resolve_item(
             item,
             rep,

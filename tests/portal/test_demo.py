@@ -27,3 +27,17 @@ async def test_it_does_nothing_the_second_time(db, tmp_path) -> None:
     assert await load_demo(db, credentials, only_if_empty=True)
     assert not await load_demo(db, credentials, only_if_empty=True)
     assert await StaffUser.all().count() == 5
+
+
+async def test_it_puts_nothing_in_the_future(db, tmp_path) -> None:
+    from feedback.models import Event, Message
+    from portal.clock import utcnow
+    from triage.models import Notification
+
+    assert await load_demo(db, tmp_path / "demo-sign-ins.txt", only_if_empty=True)
+    now = utcnow()
+    assert not await FeedbackItem.filter(created_at__gt=now).exists()
+    assert not await FeedbackItem.filter(resolved_at__gt=now).exists()
+    assert not await Message.filter(created_at__gt=now).exists()
+    assert not await Event.filter(created_at__gt=now).exists()
+    assert not await Notification.filter(created_at__gt=now).exists()
