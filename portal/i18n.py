@@ -137,7 +137,12 @@ def format_when(moment: datetime | None, zone: ZoneInfo, language: str | None = 
     if moment is None:
         return ""
     local = moment.astimezone(zone)
-    text = format_datetime(local, "medium", tzinfo=zone, locale=language or current_language())
+    locale = Locale.parse(language or current_language())
+    # The medium date with the short time: minutes are as precise as people read a time.
+    pattern = locale.datetime_formats["medium"].format(
+        locale.time_formats["short"].pattern, locale.date_formats["medium"].pattern
+    )
+    text = format_datetime(local, pattern, tzinfo=zone, locale=locale)
     return f"{text} {local.tzname() or zone.key}"
 
 
