@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_skeleton
 from babel.support import NullTranslations, Translations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -139,6 +139,19 @@ def format_when(moment: datetime | None, zone: ZoneInfo, language: str | None = 
     local = moment.astimezone(zone)
     text = format_datetime(local, "medium", tzinfo=zone, locale=language or current_language())
     return f"{text} {local.tzname() or zone.key}"
+
+
+# Babel's "en" writes days the American way ("Nov 9, 2026"); the portal's English pages have
+# always written "9 Nov 2026", which is Babel's en_GB.
+_DAY_LOCALE = {"en": "en_GB"}
+
+
+def format_day(day: date, language: str | None = None, *, year: bool = True) -> str:
+    """A calendar day in the viewer's language: "9 Nov 2026" / "2026年11月9日" (or, with
+    `year=False`, "9 Nov" / "11月9日" for chart axes)."""
+    language = language or current_language()
+    locale = _DAY_LOCALE.get(language, language)
+    return format_skeleton("yMMMd" if year else "MMMd", day, locale=locale)
 
 
 class LocaleMiddleware:
