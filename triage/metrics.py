@@ -276,10 +276,12 @@ def parse_metric_filters(
         start=start,
         end=end,
         period=period,
-        team_id=_parse_id(query.get("team"), "team", c and c.teams, problems),
-        rep_id=_parse_id(query.get("rep"), "rep", c and c.reps, problems),
-        category=_parse_name(query.get("category"), "category", c and c.categories, problems),
-        segment=_parse_name(query.get("segment"), "segment", c and c.segments, problems),
+        team_id=_parse_id(query.get("team"), "team", c.teams if c else None, problems),
+        rep_id=_parse_id(query.get("rep"), "rep", c.reps if c else None, problems),
+        category=_parse_name(
+            query.get("category"), "category", c.categories if c else None, problems
+        ),
+        segment=_parse_name(query.get("segment"), "segment", c.segments if c else None, problems),
         problems=tuple(problems),
         date_error=date_error,
         typed_start=(query.get("start") or "").strip()[:10],
