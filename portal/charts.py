@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,6 +78,12 @@ def axis_ticks(low: float, high: float) -> list[float]:
         if any(math.isclose(mantissa, nice) for nice in (1, 2, 2.5, 5)):
             return [low + step * i for i in range(intervals + 1)]
     return [low + span * i / 4 for i in range(5)]
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """About how wide `text` is drawn, erring wide: 0.62 em a character, a full em for wide
+    (Chinese) ones. The charts cannot measure text, so this keeps labels inside the box."""
+    return sum(size if unicodedata.east_asian_width(char) in "WF" else 0.62 * size for char in text)
 
 
 def shorten(label: str, limit: int) -> str:
@@ -194,7 +201,7 @@ def line_chart(
     axis runs from 0 to a round number above the largest value.
     """
     height = 220.0
-    left, right, top_y = 44.0, WIDTH - 10.0, 14.0 + (20 if len(series) > 1 else 0)
+    right, top_y = WIDTH - 10.0, 14.0 + (20 if len(series) > 1 else 0)
     bottom = height - 34
     parts = _open(chart_id, title, desc, height)
     values = [v for one in series for v in one.values if v is not None]
@@ -202,6 +209,9 @@ def line_chart(
         return _empty(parts, height, empty_message)
     low, high = y_range if y_range is not None else (0.0, nice_ceiling(max(values)))
     span = (high - low) or 1.0
+    ticks = axis_ticks(low, high)
+    # Room on the left for the widest value under the axis ("120.0 h" would be cut at 44).
+    left = max(44.0, 8 + max(text_width(value_format(v)) for v in ticks))
 
     def y_of(value: float) -> float:
         clamped = max(low, min(high, value))
@@ -214,7 +224,7 @@ def line_chart(
 
     if len(series) > 1:
         parts += _legend(series, 14)
-    for value in axis_ticks(low, high):  # gridlines and their values
+    for value in ticks:  # gridlines and their values
         y = y_of(value)
         parts.append(
             f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" '
@@ -228,9 +238,14 @@ def line_chart(
     for index, label in enumerate(labels):
         if index % every:
             continue
+        text = shorten(label, 10)
+        # Centred under its point, but moved inwards where that would run off either edge
+        # (the last week's "7 Dec" came out as "7 De").
+        half = text_width(text) / 2
+        x = min(max(x_of(index), half + 2), WIDTH - half - 2)
         parts.append(
-            f'<text x="{_num(x_of(index))}" y="{_num(bottom + 18)}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(shorten(label, 10))}</text>'
+            f'<text x="{_num(x)}" y="{_num(bottom + 18)}" text-anchor="middle" '
+            f'fill="{MUTED}">{escape(text)}</text>'
         )
     for number, one in enumerate(series):
         colour = one.colour or COLOURS[number % len(COLOURS)]

@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.support import NullTranslations, Translations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -144,6 +144,22 @@ def format_when(moment: datetime | None, zone: ZoneInfo, language: str | None = 
     )
     text = format_datetime(local, pattern, tzinfo=zone, locale=locale)
     return f"{text} {local.tzname() or zone.key}"
+
+
+# Babel's "en" writes days the American way ("Nov 9, 2026"): the dashboard has always written
+# "9 Nov 2026" (and "9 Nov" on chart axes), so English keeps that pattern; other languages
+# get their own order and words from the locale's skeletons ("2026年11月9日").
+_DAY_PATTERNS = {"en": ("d MMM y", "d MMM")}
+
+
+def format_day(day: date, language: str | None = None, *, year: bool = True) -> str:
+    """A calendar day in the viewer's language: "9 Nov 2026" / "2026年11月9日" (or, with
+    `year=False`, "9 Nov" / "11月9日" for chart axes)."""
+    language = language or current_language()
+    patterns = _DAY_PATTERNS.get(language)
+    if patterns is not None:
+        return format_date(day, patterns[0] if year else patterns[1], locale=language)
+    return format_skeleton("yMMMd" if year else "MMMd", day, locale=language)
 
 
 class LocaleMiddleware:

@@ -36,6 +36,7 @@ def build_templates() -> Jinja2Templates:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.globals["format_day"] = i18n.format_day  # in the request's language, like gettext
     env.globals["url_for"] = url_for  # Jinja2Templates keeps a url_for already set
     return Jinja2Templates(env=env, context_processors=[_request_context])
 

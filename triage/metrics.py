@@ -44,7 +44,9 @@ from feedback.models import (
     Resolution,
     SurveyResponse,
 )
+from portal.i18n import N_, format_day, gettext
 from portal.models import StaffUser
+from triage.models import Team
 
 PRESETS = (7, 28, 90)
 DEFAULT_DAYS = 28
@@ -64,8 +66,24 @@ _MET_FIELD = {FIRST_RESPONSE: "first_response_met", RESOLUTION: "resolution_met"
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the view could not take as asked, said next to it.
+
+    `message` is a msgid (marked with `N_`, translated where it is shown) with `%(name)s`
+    placeholders for `params`; dates in `params` are formatted in the reader's language.
+    """
+
+    message: str
+    params: Mapping[str, str | int | date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class MetricFilters:
-    """The view a manager asked for. `start` and `end` are inclusive UTC days."""
+    """The view a manager asked for. `start` and `end` are inclusive UTC days.
+
+    `date_error` says why custom dates were refused (the view then shows the default period,
+    and the form shows `typed_start`/`typed_end` again, as the manager typed them).
+    """
 
     start: date
     end: date
@@ -74,7 +92,10 @@ class MetricFilters:
     rep_id: int | None = None
     category: str = ""
     segment: str = ""
-    problems: tuple[str, ...] = field(default=(), compare=False)
+    problems: tuple[Notice, ...] = field(default=(), compare=False)
+    date_error: Notice | None = field(default=None, compare=False)
+    typed_start: str = field(default="", compare=False)
+    typed_end: str = field(default="", compare=False)
 
     @property
     def start_at(self) -> datetime:
@@ -106,38 +127,102 @@ class MetricFilters:
         return params
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What each filter may be: teams and staff (rows with `id` and `name`; staff also
+    `is_active`), and the configured categories and segments. Anything else is unknown."""
+
+    teams: Sequence[Mapping[str, Any]] = ()
+    reps: Sequence[Mapping[str, Any]] = ()
+    categories: Sequence[str] = ()
+    segments: Sequence[str] = ()
+
+
+async def filter_choices(categories: Sequence[str], segments: Sequence[str]) -> FilterChoices:
+    """The choices for the filters: every team, every staff member (an inactive rep's items
+    can still be looked at), and the configured categories and segments."""
+    teams, reps = await asyncio.gather(
+        Team.all().order_by("name").values("id", "name"),
+        StaffUser.all().order_by("name", "id").values("id", "name", "is_active"),
+    )
+    return FilterChoices(teams, reps, tuple(categories), tuple(segments))
+
+
 def default_filters(today: date) -> MetricFilters:
     return MetricFilters(start=today - timedelta(days=DEFAULT_DAYS - 1), end=today)
 
 
-def _parse_id(value: str | None, what: str, problems: list[str]) -> int | None:
+#: Each filter's notice when its value is not one of the choices (or not a number).
+_UNKNOWN = {
+    "team": N_("Unknown team “%(value)s”: showing all teams."),
+    "rep": N_("Unknown rep “%(value)s”: showing all reps."),
+    "category": N_("Unknown category “%(value)s”: showing all categories."),
+    "segment": N_("Unknown segment “%(value)s”: showing all segments."),
+}
+
+
+def _unknown(what: str, value: str, problems: list[Notice]) -> None:
+    problems.append(Notice(_UNKNOWN[what], {"value": value[:40]}))
+
+
+def _parse_id(
+    value: str | None, what: str, known: Sequence[Mapping[str, Any]] | None, problems: list[Notice]
+) -> int | None:
+    value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit() and 0 < int(value) < 2**31:
-        return int(value)
-    problems.append(f"Unknown {what}: ignored.")
+    if _is_id(value):
+        if known is None or any(row["id"] == int(value) for row in known):
+            return int(value)
+    _unknown(what, value, problems)
     return None
 
 
-def _parse_day(value: str | None, what: str, problems: list[str]) -> date | None:
+def _parse_name(
+    value: str | None, what: str, known: Sequence[str] | None, problems: list[Notice]
+) -> str:
+    """A category or segment, spelled as configured (matched ignoring case)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if known is None:
+        return value[:60]
+    for name in known:
+        if name.casefold() == value.casefold():
+            return name
+    _unknown(what, value, problems)
+    return ""
+
+
+def _parse_day(value: str | None, what: str, problems: list[Notice]) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        problems.append(f"The {what} date should look like 2026-03-31.")
+        if what == "start":
+            problems.append(Notice(N_("The start date should look like 2026-03-31.")))
+        else:
+            problems.append(Notice(N_("The end date should look like 2026-03-31.")))
         return None
 
 
-def parse_metric_filters(query: Mapping[str, str], today: date) -> MetricFilters:
-    """Read the dashboard filters from a query string (pure: `today` is passed in).
+def parse_metric_filters(
+    query: Mapping[str, str], today: date, choices: FilterChoices | None = None
+) -> MetricFilters:
+    """Read the dashboard filters from a query string (pure: `today` and the `choices` are
+    passed in; without `choices` any well-formed team, rep, category or segment is taken).
 
     `period` is 7, 28 or 90 (the last N days up to and including `today`) or `custom` with
     `start` and `end` (YYYY-MM-DD, inclusive). Dates given without a period mean custom.
-    Anything unreadable falls back to the default and is reported in `problems`, so a
-    mistyped link still shows a dashboard.
+    Custom dates: an end after today is read as today; a period longer than
+    `MAX_PERIOD_DAYS` keeps its end and starts later; a start after the end is refused
+    (`date_error`, and the default period is shown). Anything unreadable or unknown falls
+    back to the default and is reported in `problems`, so a mistyped link still shows a
+    dashboard.
     """
-    problems: list[str] = []
+    problems: list[Notice] = []
+    date_error: Notice | None = None
     period = (query.get("period") or "").strip()
     start = _parse_day(query.get("start"), "start", problems)
     end = _parse_day(query.get("end"), "end", problems)
@@ -145,28 +230,62 @@ def parse_metric_filters(query: Mapping[str, str], today: date) -> MetricFilters
         period = "custom"
     if period == "custom":
         end = end or today
+        if end > today:
+            problems.append(
+                Notice(
+                    N_("The end date %(asked)s is in the future: showing up to today, %(today)s."),
+                    {"asked": end, "today": today},
+                )
+            )
+            end = today
         start = start or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
-            start, end = end, start
-            problems.append("The start came after the end: swapped them.")
-        if (end - start).days + 1 > MAX_PERIOD_DAYS:
-            start = end - timedelta(days=MAX_PERIOD_DAYS - 1)
-            problems.append(f"Periods are limited to {MAX_PERIOD_DAYS} days.")
-    else:
+            date_error = Notice(
+                N_(
+                    "The start date %(start)s is after the end date %(end)s: choose a start "
+                    "on or before the end."
+                ),
+                {"start": start, "end": end},
+            )
+        elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+            asked, start = start, end - timedelta(days=MAX_PERIOD_DAYS - 1)
+            problems.append(
+                Notice(
+                    N_(
+                        "A period can be at most %(max)s days: showing %(start)s to %(end)s "
+                        "(you asked from %(asked)s)."
+                    ),
+                    {"max": f"{MAX_PERIOD_DAYS:,}", "start": start, "end": end, "asked": asked},
+                )
+            )
+    if date_error is not None:
+        problems.append(date_error)
+        problems.append(
+            Notice(N_("Showing the last %(days)s days instead."), {"days": DEFAULT_DAYS})
+        )
+        period = str(DEFAULT_DAYS)
+    if period != "custom":
         if period and period not in {str(p) for p in PRESETS}:
-            problems.append("Unknown period: showing the last 28 days.")
+            problems.append(Notice(N_("Unknown period: showing the last 28 days.")))
         days = int(period) if period in {str(p) for p in PRESETS} else DEFAULT_DAYS
         period = str(days)
         start, end = today - timedelta(days=days - 1), today
+    assert start is not None and end is not None
+    c = choices
     return MetricFilters(
         start=start,
         end=end,
         period=period,
-        team_id=_parse_id(query.get("team"), "team", problems),
-        rep_id=_parse_id(query.get("rep"), "rep", problems),
-        category=(query.get("category") or "").strip()[:60],
-        segment=(query.get("segment") or "").strip()[:40],
+        team_id=_parse_id(query.get("team"), "team", c.teams if c else None, problems),
+        rep_id=_parse_id(query.get("rep"), "rep", c.reps if c else None, problems),
+        category=_parse_name(
+            query.get("category"), "category", c.categories if c else None, problems
+        ),
+        segment=_parse_name(query.get("segment"), "segment", c.segments if c else None, problems),
         problems=tuple(problems),
+        date_error=date_error,
+        typed_start=(query.get("start") or "").strip()[:10],
+        typed_end=(query.get("end") or "").strip()[:10],
     )
 
 
@@ -1007,22 +1126,22 @@ class UnknownFigure(ValueError):
 
 
 FIGURES: dict[str, str] = {
-    "received": "Items received",
-    "first_response": "Items with a first response",
-    "resolution": "Items resolved",
-    "first_response_met": "First-response target",
-    "resolution_met": "Resolution target",
-    "breaches": "Breaches",
-    "backlog": "Open items (backlog)",
-    "reopened": "Reopened items",
-    "surveys": "Survey answers",
-    "sentiment": "Items received that week",
-    "negative": "Negative feedback",
-    "root_cause": "Items by root cause",
-    "complaints": "Complaints by topic",
-    "effort": "Items with recorded effort",
-    "response_trend": "First responses by week received",
-    "rep": "Items by owner",
+    "received": N_("Items received"),
+    "first_response": N_("Items with a first response"),
+    "resolution": N_("Items resolved"),
+    "first_response_met": N_("First-response target"),
+    "resolution_met": N_("Resolution target"),
+    "breaches": N_("Breaches"),
+    "backlog": N_("Open items (backlog)"),
+    "reopened": N_("Reopened items"),
+    "surveys": N_("Survey answers"),
+    "sentiment": N_("Items received"),
+    "negative": N_("Negative feedback"),
+    "root_cause": N_("Items by root cause"),
+    "complaints": N_("Complaints by topic"),
+    "effort": N_("Items with recorded effort"),
+    "response_trend": N_("First responses by week received"),
+    "rep": N_("Items by owner"),
 }
 
 
@@ -1031,6 +1150,14 @@ def _week(bucket: str) -> date:
         return monday(date.fromisoformat(bucket))
     except ValueError:
         raise UnknownFigure(bucket) from None
+
+
+def _trend_bucket(f: MetricFilters, bucket: str) -> TrendBucket:
+    start = _week(bucket)
+    trend = next((t for t in trend_buckets(f) if t.start == start), None)
+    if trend is None:
+        raise UnknownFigure(bucket)
+    return trend
 
 
 def _met_q(kind: str, bucket: str) -> Q:
@@ -1091,34 +1218,66 @@ def items_for_figure(
         return FeedbackItem.filter(id__in=_column_of(resolutions_in_view(f), "item_id"))
     if figure == "response_trend":
         if bucket:
-            start = _week(bucket)
-            trend = next((t for t in trend_buckets(f) if t.start == start), None)
-            if trend is None:
-                raise UnknownFigure(bucket)
+            trend = _trend_bucket(f, bucket)
             items = items_in_view(_within(f, trend.start, trend.end))
         return items.filter(first_response_business_seconds__isnull=False)
     # figure == "rep"
     if bucket == "none":
         return items.filter(owner_id__isnull=True)
-    if not bucket.isdigit():
+    if not _is_id(bucket):
         raise UnknownFigure(bucket)
     return items.filter(owner_id=int(bucket))
 
 
-def describe_figure(figure: str, bucket: str) -> str:
-    """A heading for the drill-down list."""
-    title = FIGURES.get(figure, figure)
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**31
+
+
+#: The drill-down headings' words for the buckets that are keys (the rest are names).
+_BUCKET_WORDS = {
+    "met": N_("met"),
+    "missed": N_("missed"),
+    "first_response": N_("first response missed"),
+    "resolution": N_("resolution missed"),
+    "escalated": N_("escalated"),
+    "promoters": N_("promoters"),
+    "passives": N_("passives"),
+    "detractors": N_("detractors"),
+    **{b.key: b.label.lower() for b in AGE_BUCKETS},
+}
+
+
+async def describe_figure(f: MetricFilters, figure: str, bucket: str) -> str:
+    """A heading for the drill-down list, in the reader's language, with the bucket as the
+    dashboard shows it: a rep's name ("Unassigned" for none), a week as its tables write it
+    ("week of 9 Nov 2026"), a backlog age, a target or breach in words, or the category or
+    root cause itself. Raises `UnknownFigure` for a rep who does not exist."""
+    title = gettext(FIGURES.get(figure, figure))
     if not bucket:
         return title
-    words = {
-        "met": "met",
-        "missed": "missed",
-        **{b.key: b.label.lower() for b in AGE_BUCKETS},
-        "first_response": "first response missed",
-        "resolution": "resolution missed",
-        "escalated": "escalated",
-    }
-    return f"{title}: {words.get(bucket, bucket)}"
+    if figure == "rep":
+        if bucket == "none":
+            label = gettext("Unassigned")
+        else:
+            rep = await StaffUser.get_or_none(id=int(bucket)) if _is_id(bucket) else None
+            if rep is None:
+                raise UnknownFigure(bucket)
+            label = rep.name
+    elif figure in ("sentiment", "negative"):
+        label = gettext("week of %(day)s") % {"day": format_day(_week(bucket))}
+    elif figure == "response_trend":
+        trend = _trend_bucket(f, bucket)
+        day = format_day(trend.start)
+        label = (
+            gettext("week of %(day)s") % {"day": day}
+            if trend.weeks == 1
+            else gettext("%(weeks)s weeks from %(day)s") % {"weeks": trend.weeks, "day": day}
+        )
+    elif bucket in _BUCKET_WORDS and figure not in ("root_cause", "complaints"):
+        label = gettext(_BUCKET_WORDS[bucket])
+    else:  # a root cause or a category, as recorded
+        label = bucket
+    return gettext("%(figure)s: %(bucket)s") % {"figure": title, "bucket": label}
 
 
 # --------------------------------------------------------------------------- CSV export

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,14 +20,13 @@ from starlette.responses import Response, StreamingResponse
 from tortoise.queryset import QuerySet
 
 from feedback.models import FeedbackItem
-from portal import charts
+from portal import charts, i18n
 from portal.auth import require_role
 from portal.clock import utcnow
 from portal.models import Role, StaffUser
 from portal.templating import is_fragment_request, render
 from triage import channel_watch, metrics
 from triage.metrics import MetricFilters, parse_metric_filters
-from triage.models import Team
 
 PAGE_SIZE = 50
 
@@ -54,14 +53,30 @@ def _links(request: Request, f: MetricFilters) -> dict[str, Callable[..., str]]:
     return {"drill": drill, "export": export, "rep_url": rep, "dashboard_url": dashboard}
 
 
-async def _choices(request: Request) -> dict[str, Any]:
+def _say(notice: metrics.Notice) -> str:
+    """A notice in the reader's language, its dates written as the dashboard writes them."""
+    params = {
+        key: i18n.format_day(value) if isinstance(value, date) else value
+        for key, value in notice.params.items()
+    }
+    return i18n.gettext(notice.message) % params
+
+
+async def _view(request: Request, today: date) -> tuple[MetricFilters, dict[str, Any]]:
+    """The view from the query string, read the same way by every page of the dashboard
+    (and the export): unknown teams, reps, categories and segments are ignored and said so.
+    Also what the templates need to show it: the filters' choices and the notices."""
     settings = request.app.state.settings
-    return {
-        "teams": await Team.all().order_by("name").values("id", "name"),
-        "reps": await StaffUser.filter(is_active=True).order_by("name").values("id", "name"),
-        "categories": settings.categories,
-        "segments": settings.segments,
+    choices = await metrics.filter_choices(settings.categories, settings.segments)
+    f = parse_metric_filters(request.query_params, today, choices)
+    return f, {
+        "teams": choices.teams,
+        "reps": choices.reps,
+        "categories": choices.categories,
+        "segments": choices.segments,
         "presets": metrics.PRESETS,
+        "notices": [_say(n) for n in f.problems],
+        "date_error": _say(f.date_error) if f.date_error else "",
     }
 
 
@@ -88,9 +103,9 @@ def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
             title="Time to first response per week",
             desc=(
                 f"Median business hours from receipt to first response, per {weekly} "
-                f"received, {f.start:%d %b %Y} to {f.end:%d %b %Y}."
+                f"received, {i18n.format_day(f.start)} to {i18n.format_day(f.end)}."
             ),
-            labels=[f"{b.start.day} {b.start:%b}" for b in trend],
+            labels=[i18n.format_day(b.start, year=False) for b in trend],
             series=[charts.Series("Median first response", [b.median_hours for b in trend])],
             value_format=_hours,
         ),
@@ -132,7 +147,7 @@ def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
             title="Sentiment of incoming feedback per week",
             desc="Average sentiment score (-1 negative to +1 positive) of the items received "
             "each week.",
-            labels=[f"{w.week.day} {w.week:%b}" for w in board.sentiment],
+            labels=[i18n.format_day(w.week, year=False) for w in board.sentiment],
             series=[charts.Series("Average sentiment", [w.average for w in board.sentiment])],
             y_range=(-1.0, 1.0),
             value_format=_signed,
@@ -142,7 +157,7 @@ def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
             title="Complaints by topic",
             desc=(
                 f"Complaints (filed as complaints, or negative) per topic in the {f.days} days "
-                f"from {f.start:%d %b %Y}, next to the {f.days} days before."
+                f"from {i18n.format_day(f.start)}, next to the {f.days} days before."
             ),
             labels=[t.category for t in board.complaint_topics],
             series=[
@@ -164,16 +179,12 @@ def _charts(board: metrics.Dashboard) -> dict[str, Markup]:
     }
 
 
-async def _view_context(request: Request, f: MetricFilters) -> dict[str, Any]:
-    return {"f": f, **_links(request, f), **await _choices(request)}
-
-
 async def dashboard(request: Request) -> Response:
     await require_role(request, Role.MANAGER)
     now = utcnow()
-    f = parse_metric_filters(request.query_params, now.date())
+    f, view = await _view(request, now.date())
     board = await metrics.dashboard(f, now)
-    context = {**await _view_context(request, f), "board": board, "charts": _charts(board)}
+    context = {"f": f, **_links(request, f), **view, "board": board, "charts": _charts(board)}
     if not is_fragment_request(request):
         context["quiet_channels"] = await channel_watch.quiet_channels(now)
     return render(
@@ -184,23 +195,26 @@ async def dashboard(request: Request) -> Response:
     )
 
 
-def _figure(
+async def _figure(
     request: Request, f: MetricFilters, now: datetime
-) -> tuple[str, str, QuerySet[FeedbackItem]]:
-    """The drill-down's figure and bucket from the query string, and the items behind them."""
+) -> tuple[str, str, str, QuerySet[FeedbackItem]]:
+    """The drill-down's figure and bucket from the query string, its heading, and the items
+    behind them (404 for a figure, bucket or rep the dashboard does not have)."""
     figure = request.query_params.get("figure") or "received"
     bucket = request.query_params.get("bucket") or ""
     try:
-        return figure, bucket, metrics.items_for_figure(f, figure, bucket, now)
+        query = metrics.items_for_figure(f, figure, bucket, now)
+        heading = await metrics.describe_figure(f, figure, bucket)
     except metrics.UnknownFigure:
         raise HTTPException(404) from None
+    return figure, bucket, heading, query
 
 
 async def dashboard_items(request: Request) -> Response:
     await require_role(request, Role.MANAGER)
     now = utcnow()
-    f = parse_metric_filters(request.query_params, now.date())
-    figure, bucket, query = _figure(request, f, now)
+    f, view = await _view(request, now.date())
+    figure, bucket, heading, query = await _figure(request, f, now)
     try:
         page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
     except ValueError:
@@ -217,10 +231,12 @@ async def dashboard_items(request: Request) -> Response:
         request,
         "manager/dashboard_items.html",
         {
-            **await _view_context(request, f),
+            "f": f,
+            **links,
+            **view,
             "figure": figure,
             "bucket": bucket,
-            "heading": metrics.describe_figure(figure, bucket),
+            "heading": heading,
             "items": items,
             "total": total,
             "page": page,
@@ -235,8 +251,8 @@ async def dashboard_items(request: Request) -> Response:
 async def dashboard_export(request: Request) -> Response:
     await require_role(request, Role.MANAGER)
     now = utcnow()
-    f = parse_metric_filters(request.query_params, now.date())
-    figure, _, query = _figure(request, f, now)
+    f, _ = await _view(request, now.date())
+    figure, _, _, query = await _figure(request, f, now)
     name = f"feedback-{f.start.isoformat()}-to-{f.end.isoformat()}"
     if request.query_params.get("figure"):
         name += f"-{figure}"  # a known figure name: letters and underscores only
@@ -256,10 +272,11 @@ async def rep_performance(request: Request) -> Response:
     if rep is None:
         raise HTTPException(404)
     now = utcnow()
-    f = replace(parse_metric_filters(request.query_params, now.date()), rep_id=rep.id)
+    f, view = await _view(request, now.date())
+    f = replace(f, rep_id=rep.id)
     report = await metrics.rep_performance(rep.id, f, now)
     return render(
         request,
         "manager/rep.html",
-        {**await _view_context(request, f), "rep": rep, "report": report},
+        {"f": f, **_links(request, f), **view, "rep": rep, "report": report},
     )

@@ -107,3 +107,23 @@ def test_it_fits_the_managers_dashboard_on_a_phone(live_server, make_page) -> No
     page.wait_for_selector("#tile-satisfaction")
     assert layout_problems(page) == [], "dashboard"
     assert page.console_errors == []
+
+
+#: Chart texts drawn past the edge of their chart (the last week's "7 Dec" read "7 De").
+_CHART_TEXT_OUTSIDE = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')]
+        .filter(t => { const r = t.getBoundingClientRect();
+                       return r.left < box.left - 0.5 || r.right > box.right + 0.5; })
+        .map(t => svg.id + ': ' + t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_dashboard_charts_keep_their_labels_on_a_phone(live_server, make_page, lang) -> None:  # noqa: ANN001
+    page = make_page(**PHONE)
+    sign_in(page, live_server.url, live_server.manager_email)
+    page.goto(f"{live_server.url}/manager?period=28&lang={lang}")
+    page.wait_for_selector("svg#chart-response-trend")
+    assert page.evaluate(_CHART_TEXT_OUTSIDE) == []
+    assert layout_problems(page) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from bs4 import BeautifulSoup
 from markupsafe import Markup
@@ -170,3 +172,58 @@ def test_axes_end_on_a_round_number(value, ceiling) -> None:  # noqa: ANN001
 )
 def test_gridlines_fall_on_round_values(low, high, ticks) -> None:  # noqa: ANN001
     assert axis_ticks(low, high) == pytest.approx(ticks)
+
+
+def extent(text) -> tuple[float, float]:  # noqa: ANN001
+    """Where a <text> is drawn from and to, by its anchor and the charts' width estimate."""
+    x, width = float(text["x"]), charts.text_width(text.get_text())
+    anchor = text.get("text-anchor", "start")
+    return {"start": (x, x + width), "middle": (x - width / 2, x + width / 2)}.get(
+        anchor, (x - width, x)
+    )
+
+
+WEEKS = ["12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov", "23 Nov", "30 Nov", "7 Dec"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "values"),
+    [
+        (["7 Dec"], [3.0]),  # one point, in the middle
+        (WEEKS[-4:], [1.0, 2.0, 3.0, 4.0]),
+        (WEEKS, [1.0] * 9),
+        ([f"{n} Dec" for n in range(1, 27)], [5.0] * 26),  # 26 points, every fifth labelled
+        (["10月12日", "11月30日", "12月7日"], [1.0, 2.0, 3.0]),  # Chinese: wide characters
+        (["12 Oct", "7 Dec"], [150.0, 1200.0]),  # wide values on the y axis
+    ],
+)
+def test_every_axis_label_fits_inside_the_chart(labels, values) -> None:  # noqa: ANN001
+    svg = parse(
+        lines(
+            labels=labels, series=[Series("Median", values)], value_format=lambda v: f"{v:,.1f} h"
+        )
+    )
+    texts = svg.find_all("text")
+    bottom_y = max(float(t["y"]) for t in texts)
+    under = [t for t in texts if float(t["y"]) == bottom_y]
+    left_axis = [t for t in texts if float(t["y"]) != bottom_y]
+    assert under and left_axis
+    for text in texts:
+        low, high = extent(text)
+        assert 0 <= low and high <= charts.WIDTH, text
+    # Labels under the axis are whole (the last week read "7 De") and do not overlap.
+    assert [t.get_text() for t in under] == labels[:: math.ceil(len(labels) / 6)]
+    spans = sorted(extent(t) for t in under)
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    # The points still sit right of the values on the y axis.
+    assert min(float(c["cx"]) for c in svg.find_all("circle")) > max(
+        extent(t)[1] for t in left_axis
+    )
+
+
+def test_the_last_label_sits_as_near_its_point_as_fits() -> None:
+    svg = parse(lines(labels=WEEKS[-4:], series=[Series("Median", [1.0, 2.0, 3.0, 4.0])]))
+    last = [t for t in svg.find_all("text") if t.get_text() == "7 Dec"][0]
+    point = max(float(c["cx"]) for c in svg.find_all("circle"))
+    assert extent(last)[1] == pytest.approx(charts.WIDTH - 2, abs=0.1)  # moved in just enough
+    assert extent(last)[0] < point < extent(last)[1]  # and still under its point

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.i18n import choose_language, format_when, parse_accept_language
+from portal.i18n import choose_language, format_day, format_when, parse_accept_language
 from tests.conftest import submit
 
 
@@ -31,6 +31,21 @@ def test_it_chooses_the_language(query, cookie, accept, expected) -> None:
 
 def test_it_orders_accept_language_by_quality() -> None:
     assert parse_accept_language("en;q=0.3, zh-CN, de;q=0.5") == ["zh-CN", "de", "en"]
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "with_year", "without_year"),
+    [
+        ("en", date(2026, 11, 9), "9 Nov 2026", "9 Nov"),
+        ("en", date(2026, 9, 7), "7 Sep 2026", "7 Sep"),
+        ("en", date(2026, 12, 31), "31 Dec 2026", "31 Dec"),
+        ("zh_CN", date(2026, 11, 9), "2026年11月9日", "11月9日"),
+        ("zh_CN", date(2026, 1, 1), "2026年1月1日", "1月1日"),
+    ],
+)
+def test_it_writes_days_in_the_readers_language(language, day, with_year, without_year) -> None:
+    assert format_day(day, language) == with_year
+    assert format_day(day, language, year=False) == without_year
 
 
 def test_it_names_the_zone() -> None:

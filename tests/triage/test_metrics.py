@@ -21,72 +21,188 @@ from triage.models import Team
 # --------------------------------------------------------------------------- filters (pure)
 
 
+def said(f: MetricFilters) -> list[str]:
+    """The notices in English, dates as ISO (the page writes them in the reader's language)."""
+    return [notice.message % notice.params for notice in f.problems]
+
+
+LAST_28 = date(2026, 3, 4)
+LONGEST = metrics.MAX_PERIOD_DAYS - 1  # days from the first to the last day of a longest period
+
+
 @pytest.mark.parametrize(
-    ("query", "start", "end", "period", "problems"),
+    ("query", "start", "end", "period", "notices"),
     [
-        ({}, date(2026, 3, 4), TODAY, "28", 0),
-        ({"period": "7"}, date(2026, 3, 25), TODAY, "7", 0),
-        ({"period": "90"}, date(2026, 1, 1), TODAY, "90", 0),
-        ({"period": "12"}, date(2026, 3, 4), TODAY, "28", 1),
+        ({}, LAST_28, TODAY, "28", []),
+        ({"period": "7"}, date(2026, 3, 25), TODAY, "7", []),
+        ({"period": "90"}, date(2026, 1, 1), TODAY, "90", []),
+        ({"period": "12"}, LAST_28, TODAY, "28", ["Unknown period: showing the last 28 days."]),
         (
             {"period": "custom", "start": "2026-01-01", "end": "2026-01-31"},
             date(2026, 1, 1),
             date(2026, 1, 31),
             "custom",
-            0,
+            [],
         ),
         (
             {"start": "2026-02-01", "end": "2026-02-10"},
             date(2026, 2, 1),
             date(2026, 2, 10),
             "custom",
-            0,
+            [],
         ),
+        ({"period": "custom", "start": "2026-03-30"}, date(2026, 3, 30), TODAY, "custom", []),
         (
-            {"period": "custom", "start": "2026-02-10", "end": "2026-02-01"},
-            date(2026, 2, 1),
-            date(2026, 2, 10),
+            {"period": "custom", "start": "31/03/2026"},
+            LAST_28,
+            TODAY,
             "custom",
-            1,
+            ["The start date should look like 2026-03-31."],
         ),
-        ({"period": "custom", "start": "2026-03-30"}, date(2026, 3, 30), TODAY, "custom", 0),
-        ({"period": "custom", "start": "31/03/2026"}, date(2026, 3, 4), TODAY, "custom", 1),
-        (
+        (  # too long: the end stays, the start moves
             {"period": "custom", "start": "2020-01-01", "end": "2026-01-01"},
-            date(2026, 1, 1) - timedelta(days=metrics.MAX_PERIOD_DAYS - 1),
+            date(2026, 1, 1) - timedelta(days=LONGEST),
             date(2026, 1, 1),
             "custom",
-            1,
+            [
+                "A period can be at most 1,098 days: showing 2022-12-31 to 2026-01-01 "
+                "(you asked from 2020-01-01)."
+            ],
+        ),
+        (  # an end in the future is today
+            {"period": "custom", "start": "2026-03-01", "end": "2999-12-31"},
+            date(2026, 3, 1),
+            TODAY,
+            "custom",
+            ["The end date 2999-12-31 is in the future: showing up to today, 2026-03-31."],
+        ),
+        (  # both: the end is today, then the start moves to fit
+            {"period": "custom", "start": "1900-01-01", "end": "2999-12-31"},
+            TODAY - timedelta(days=LONGEST),
+            TODAY,
+            "custom",
+            [
+                "The end date 2999-12-31 is in the future: showing up to today, 2026-03-31.",
+                "A period can be at most 1,098 days: showing 2023-03-30 to 2026-03-31 "
+                "(you asked from 1900-01-01).",
+            ],
+        ),
+        (
+            {"end": "2999-12-31"},
+            LAST_28,
+            TODAY,
+            "custom",
+            ["The end date 2999-12-31 is in the future: showing up to today, 2026-03-31."],
+        ),
+        (  # start after end: refused, the default period instead
+            {"period": "custom", "start": "2026-02-10", "end": "2026-02-01"},
+            LAST_28,
+            TODAY,
+            "28",
+            [
+                "The start date 2026-02-10 is after the end date 2026-02-01: choose a start on "
+                "or before the end.",
+                "Showing the last 28 days instead.",
+            ],
+        ),
+        (  # a start in the future is after the end (today) too
+            {"period": "custom", "start": "2027-01-01", "end": "2027-02-01"},
+            LAST_28,
+            TODAY,
+            "28",
+            [
+                "The end date 2027-02-01 is in the future: showing up to today, 2026-03-31.",
+                "The start date 2027-01-01 is after the end date 2026-03-31: choose a start on "
+                "or before the end.",
+                "Showing the last 28 days instead.",
+            ],
         ),
     ],
 )
-def test_it_reads_the_period(query, start, end, period, problems) -> None:  # noqa: ANN001
+def test_it_reads_the_period(query, start, end, period, notices) -> None:  # noqa: ANN001
     f = parse_metric_filters(query, TODAY)
-    assert (f.start, f.end, f.period, len(f.problems)) == (start, end, period, problems)
+    assert (f.start, f.end, f.period) == (start, end, period)
+    assert said(f) == notices
+    assert f.days <= metrics.MAX_PERIOD_DAYS and f.end <= TODAY
+
+
+def test_refused_dates_are_kept_as_typed_for_the_form() -> None:
+    f = parse_metric_filters(
+        {"period": "custom", "start": "2026-02-10", "end": "2026-02-01"}, TODAY
+    )
+    assert f.date_error is not None and f.date_error in f.problems
+    assert (f.typed_start, f.typed_end) == ("2026-02-10", "2026-02-01")
+    assert f.query_params() == {"period": "28"}  # links and exports carry what is shown
+    fine = parse_metric_filters({"start": "2026-02-01", "end": "2026-02-10"}, TODAY)
+    assert fine.date_error is None
+
+
+CHOICES = metrics.FilterChoices(
+    teams=[{"id": 3, "name": "Care"}],
+    reps=[
+        {"id": 7, "name": "Ann", "is_active": True},
+        {"id": 8, "name": "Old", "is_active": False},
+    ],
+    categories=("Billing", "Delivery"),
+    segments=("key", "regular"),
+)
 
 
 @pytest.mark.parametrize(
-    ("query", "team", "rep", "category", "segment", "problems"),
+    ("query", "team", "rep", "category", "segment", "notices"),
     [
-        ({"team": "3", "rep": "7"}, 3, 7, "", "", 0),
-        ({"team": "x", "rep": "-1"}, None, None, "", "", 2),
+        ({"team": "3", "rep": "7"}, 3, 7, "", "", []),
+        ({"rep": "8"}, None, 8, "", "", []),  # an inactive rep's items can still be looked at
         (
-            {"team": "", "rep": "", "category": " Billing ", "segment": "key"},
+            {"team": "", "rep": "", "category": " billing ", "segment": "KEY"},
             None,
             None,
-            "Billing",
+            "Billing",  # spelled as configured
             "key",
-            0,
+            [],
         ),
-        ({"team": "99999999999"}, None, None, "", "", 1),
+        ({"team": "x"}, None, None, "", "", ["Unknown team “x”: showing all teams."]),
+        ({"team": "999"}, None, None, "", "", ["Unknown team “999”: showing all teams."]),
+        (
+            {"team": "99999999999"},
+            None,
+            None,
+            "",
+            "",
+            ["Unknown team “99999999999”: showing all teams."],
+        ),
+        ({"rep": "abc"}, None, None, "", "", ["Unknown rep “abc”: showing all reps."]),
+        ({"rep": "-1"}, None, None, "", "", ["Unknown rep “-1”: showing all reps."]),
+        ({"rep": "²"}, None, None, "", "", ["Unknown rep “²”: showing all reps."]),
+        ({"rep": "999"}, None, None, "", "", ["Unknown rep “999”: showing all reps."]),
+        (
+            {"category": "Nope"},
+            None,
+            None,
+            "",
+            "",
+            ["Unknown category “Nope”: showing all categories."],
+        ),
+        ({"segment": "zzz"}, None, None, "", "", ["Unknown segment “zzz”: showing all segments."]),
+        (
+            {"team": "999", "rep": "7", "segment": "zzz"},
+            None,
+            7,
+            "",
+            "",
+            [
+                "Unknown team “999”: showing all teams.",
+                "Unknown segment “zzz”: showing all segments.",
+            ],
+        ),
     ],
 )
-def test_it_reads_team_rep_category_and_segment(
-    query, team, rep, category, segment, problems
-) -> None:  # noqa: ANN001, E501
-    f = parse_metric_filters(query, TODAY)
+def test_it_ignores_unknown_teams_reps_categories_and_segments_alike(
+    query, team, rep, category, segment, notices
+) -> None:  # noqa: ANN001
+    f = parse_metric_filters(query, TODAY, CHOICES)
     assert (f.team_id, f.rep_id, f.category, f.segment) == (team, rep, category, segment)
-    assert len(f.problems) == problems
+    assert said(f) == notices
 
 
 def test_the_filters_round_trip_through_the_url() -> None:
