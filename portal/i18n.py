@@ -12,12 +12,14 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -160,6 +162,13 @@ def format_day(day: date, language: str | None = None, *, year: bool = True) -> 
     if patterns is not None:
         return format_date(day, patterns[0] if year else patterns[1], locale=language)
     return format_skeleton("yMMMd" if year else "MMMd", day, locale=language)
+
+
+def format_money(amount: Decimal | None, currency: str, language: str | None = None) -> str:
+    """An amount in the installation's currency, as the reader writes money ("$12.50")."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=language or current_language())
 
 
 class LocaleMiddleware:

@@ -153,6 +153,7 @@ class Settings:
     debug: bool = False
     default_timezone: str = "UTC"
     default_language: str = "en"
+    currency: str = "USD"  # ISO 4217: how remedy amounts (refunds, credits) are written
     max_body_bytes: int = 64 * 1024
     submissions_per_hour: int = 10
     form_min_seconds: int = 3  # feedback.bot_check: faster than this, the form asks again
@@ -325,6 +326,7 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
         "debug": config("PORTAL_DEBUG", cast=bool, default=False),
         "default_timezone": config("PORTAL_TIMEZONE", default="UTC"),
         "default_language": config("PORTAL_LANGUAGE", default="en"),
+        "currency": config("PORTAL_CURRENCY", default="USD").strip().upper(),
         "max_body_bytes": config("PORTAL_MAX_BODY_BYTES", cast=int, default=64 * 1024),
         "submissions_per_hour": config("PORTAL_SUBMISSIONS_PER_HOUR", cast=int, default=10),
         "form_min_seconds": config("PORTAL_FORM_MIN_SECONDS", cast=int, default=3),
@@ -388,6 +390,13 @@ def load_settings(env_file: str | Path | None = None, **overrides: object) -> Se
     from zoneinfo import ZoneInfo
 
     ZoneInfo(settings.default_timezone)  # raises on an unknown zone
+    from babel.numbers import is_currency
+
+    if not is_currency(settings.currency):
+        raise ValueError(
+            f"PORTAL_CURRENCY must be an ISO 4217 code such as USD, EUR or CNY, "
+            f"got {settings.currency!r}"
+        )
     if not settings.categories or not settings.segments:
         raise ValueError("PORTAL_CATEGORIES and PORTAL_SEGMENTS need at least one value")
     if not 0 <= settings.form_min_seconds <= 60:

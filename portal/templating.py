@@ -94,6 +94,7 @@ def _request_context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request),
         "language": i18n.current_language(),
         "when": when,
+        "money": lambda amount: i18n.format_money(amount, request.app.state.settings.currency),
         "zone_name": zone.key,
         "staff_user": request.scope.get("state", {}).get("staff_user"),
         "settings": request.app.state.settings,
