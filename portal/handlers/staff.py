@@ -14,7 +14,6 @@ from feedback.conversation import (
     STATUS_WORDS,
     ConversationError,
     add_staff_reply,
-    change_status,
     collision_warning,
     messages_written_since,
 )
@@ -42,9 +41,11 @@ from triage.actions import (
     ActionError,
     VersionConflict,
     add_collaborator,
+    move,
     remove_collaborator,
     set_category,
     set_sentiment,
+    status_choices,
 )
 from triage.sla import explain_item_clock
 
@@ -161,7 +162,8 @@ async def _item_page(
             "message_files": message_files,
             **files.template_context(request),
             "events": events,
-            "statuses": list(Status),
+            "statuses": status_choices(item),
+            "status_error": "",
             "status_words": STATUS_WORDS,
             "reply_error": reply_error,
             "reply_text": reply_text,
@@ -347,13 +349,16 @@ async def item_status(request: Request) -> Response:
     try:
         new_status = Status(str(form.get("status") or ""))
     except ValueError:
-        return await _item_page(request, item, reply_error="Choose a valid status.", status=422)
+        return await _item_page(request, item, status_error="Choose a valid status.", status=422)
     if new_status == Status.RESOLVED:
         # Resolving needs a resolution record: send the rep to the resolve form instead.
         return RedirectResponse(
             request.url_for("staff_item_resolve", item_id=item.id), status_code=303
         )
-    await change_status(item, new_status, now=utcnow(), actor=user)
+    try:
+        await move(item, new_status, actor=user, now=utcnow())
+    except ActionError as exc:
+        return await _item_page(request, item, status_error=str(exc), status=422)
     return RedirectResponse(request.url_for("staff_item", item_id=item.id), status_code=303)
 
 
