@@ -26,6 +26,7 @@ from feedback.resolution import (
     default_resolution_values,
     history_outcomes,
     item_outcome,
+    resolved_state,
 )
 from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user, writable_customer, writable_item
@@ -152,11 +153,15 @@ async def _item_page(
     settings = request.app.state.settings
     if "saved_reply_groups" not in extra:
         extra = {**await saved_replies.picker_context(request, item), **extra}
+    outcomes = await resolution_context(request, item)
+    resolutions = outcomes["outcome"].resolutions
+    latest = resolutions[-1] if resolutions else None
     return render(
         request,
         "staff/item.html",
         {
-            **await resolution_context(request, item),
+            **outcomes,
+            "resolved_state": resolved_state(item, latest, events),
             "item": item,
             "messages": messages,
             "message_files": message_files,
@@ -409,7 +414,7 @@ async def customer_page(
             "items": items,
             "notes_error": notes_error,
             "status_words": STATUS_WORDS,
-            "outcomes": await history_outcomes([item.id for item in items]),
+            "outcomes": await history_outcomes(items),
             "outcome_labels": OUTCOME_LABELS,
             "last_review": await last_review(customer.id),
             "is_manager": Role(user.role).allows(Role.MANAGER),
