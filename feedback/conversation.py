@@ -13,7 +13,8 @@ from tortoise.transactions import in_transaction
 from feedback import audit
 from feedback.attachments import CheckedFile, attach, audit_note
 from feedback.customer_mail import CustomerLinks, queue_staff_reply
-from feedback.models import AuthorKind, Customer, FeedbackItem, Message, Status
+from feedback.followups import cancel_pending_follow_ups
+from feedback.models import OPEN_STATUSES, AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
 from portal.i18n import N_
 from triage.notify import notify_watchers
@@ -26,6 +27,9 @@ WINDOW_PASSED = N_(
     "This conversation was resolved a while ago and is closed for replies. Please send us "
     "new feedback."
 )
+
+#: Statuses in which the item counts as answered for good (resolved, then maybe closed).
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 #: Statuses in which we owe the customer the next step (see `customer_promise`).
 PROMISE_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)
@@ -83,16 +87,26 @@ def _check_body(body: str) -> str:
 async def change_status(
     item: FeedbackItem, new_status: Status, *, now: datetime, actor: Any = None, detail: str = ""
 ) -> bool:
-    """Move an item to a new status with an audit event; returns False when unchanged."""
+    """Move an item to a new status with an audit event; returns False when unchanged.
+
+    `resolved_at` is the moment of the item's current resolution: set on resolving, cleared
+    when a resolved or closed item is open again (reopened by the customer or moved back by
+    staff), so a reopened item never reads as resolved. The resolution records stay. A
+    follow-up still pending from the resolution that did not hold is cancelled.
+    """
     old_status = Status(item.status)
     if old_status == new_status:
         return False
+    reopening = old_status in DONE_STATUSES and new_status in OPEN_STATUSES
     item.status = new_status
     item.updated_at = now
     item.version += 1
     update = ["status", "updated_at", "version"]
     if new_status == Status.RESOLVED:
         item.resolved_at = now
+        update.append("resolved_at")
+    elif reopening and item.resolved_at is not None:
+        item.resolved_at = None
         update.append("resolved_at")
     await item.save(update_fields=update)
     await audit.record(
@@ -106,6 +120,10 @@ async def change_status(
         new=new_status.value,
         detail=detail,
     )
+    if reopening:
+        await cancel_pending_follow_ups(
+            item, now=now, actor=actor, reason="reopened; its next resolution can schedule one"
+        )
     await refresh_targets(item, now)
     return True
 

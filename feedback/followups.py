@@ -56,6 +56,31 @@ async def schedule_follow_up(
     return follow_up
 
 
+async def cancel_pending_follow_ups(
+    item: FeedbackItem, *, now: datetime, reason: str, actor: Any = None
+) -> int:
+    """Drop the item's follow-ups not done yet, each with an audit event; returns how many.
+
+    For a resolution that did not hold (the item was reopened): "check that all is well"
+    after it would call a customer whose complaint is open again, count as overdue against
+    the owner, and the next resolution schedules its own. The audit trail keeps the record.
+    """
+    pending = await FollowUp.filter(item_id=item.id, done_at__isnull=True).order_by("due_at", "id")
+    for follow_up in pending:
+        await audit.record(
+            item,
+            "follow_up_cancelled",
+            now=now,
+            actor=actor,
+            field="follow-up due",
+            old=follow_up.due_at.date().isoformat(),
+            detail=reason,
+        )
+    if pending:
+        await FollowUp.filter(id__in=[f.id for f in pending]).delete()
+    return len(pending)
+
+
 async def open_follow_ups(owner_id: int) -> list[FollowUp]:
     """The person's follow-ups not done yet, earliest due first (so overdue ones lead)."""
     return (

@@ -26,6 +26,7 @@ from feedback.models import (
     OPEN_STATUSES,
     AuthorKind,
     Customer,
+    Event,
     FeedbackItem,
     FollowUp,
     Message,
@@ -423,26 +424,65 @@ async def item_outcome(item: FeedbackItem) -> ItemOutcome:
 
 
 @dataclass(frozen=True)
+class ResolvedState:
+    """What an item says about being resolved, on the item and customer pages.
+
+    `resolved_at` is the current resolution (None while the item is open, whatever a row
+    reopened before resolved_at was cleared on reopening still holds). An open item that was
+    resolved before, and so reopened since, has `previously_resolved_at` (its latest
+    resolution record) and, where the audit trail was read, `reopened_at`.
+    """
+
+    resolved_at: datetime | None = None
+    previously_resolved_at: datetime | None = None
+    reopened_at: datetime | None = None
+
+    @property
+    def reopened(self) -> bool:
+        return self.previously_resolved_at is not None or self.reopened_at is not None
+
+
+def resolved_state(
+    item: FeedbackItem, latest: Resolution | None, events: Sequence[Event] = ()
+) -> ResolvedState:
+    """`latest` is the item's latest resolution; `events` its audit trail, oldest first."""
+    if item.status not in OPEN_STATUSES:
+        return ResolvedState(resolved_at=item.resolved_at)
+    reopened_at = None
+    for event in events:
+        if (
+            event.action == "status"
+            and event.old_value in (Status.RESOLVED, Status.CLOSED)
+            and event.new_value in OPEN_STATUSES
+        ):
+            reopened_at = event.created_at
+    return ResolvedState(
+        previously_resolved_at=latest.created_at if latest else None, reopened_at=reopened_at
+    )
+
+
+@dataclass(frozen=True)
 class HistoryOutcome:
     resolution: Resolution | None
     survey: SurveyResponse | None
+    state: ResolvedState = field(default_factory=ResolvedState)
 
 
-async def history_outcomes(item_ids: Sequence[int]) -> dict[int, HistoryOutcome]:
-    """The latest resolution and the survey answer of each item (two queries)."""
+async def history_outcomes(items: Sequence[FeedbackItem]) -> dict[int, HistoryOutcome]:
+    """Each item's latest resolution, survey answer and resolved state (two queries)."""
+    item_ids = [item.id for item in items]
     latest: dict[int, Resolution] = {}
-    for resolution in await Resolution.filter(item_id__in=list(item_ids)).order_by(
-        "created_at", "id"
-    ):
+    for resolution in await Resolution.filter(item_id__in=item_ids).order_by("created_at", "id"):
         latest[resolution.item_id] = resolution  # type: ignore[attr-defined]
     surveys = {
         s.item_id: s  # type: ignore[attr-defined]
-        for s in await SurveyResponse.filter(item_id__in=list(item_ids))
+        for s in await SurveyResponse.filter(item_id__in=item_ids)
     }
     return {
-        item_id: HistoryOutcome(latest.get(item_id), surveys.get(item_id))
-        for item_id in item_ids
-        if item_id in latest or item_id in surveys
+        item.id: HistoryOutcome(
+            latest.get(item.id), surveys.get(item.id), resolved_state(item, latest.get(item.id))
+        )
+        for item in items
     }
 
 
@@ -482,8 +522,15 @@ def validate_survey(form: Mapping[str, Any]) -> tuple[SurveyInput | None, dict[s
 def survey_state(
     item: FeedbackItem, survey: SurveyResponse | None, now: datetime, change_days: int
 ) -> str:
-    """ "hidden" (not resolved), "open" (not answered), "changeable" or "locked"."""
-    if item.resolved_at is None or item.status not in (Status.RESOLVED, Status.CLOSED):
+    """ "hidden" (not resolved), "open" (not answered), "changeable" or "locked".
+
+    Hidden while the item is open, even when the customer answered for an earlier resolution
+    that was reopened: we are working on it again, so there is nothing to rate now. The
+    answer comes back (changeable or locked by its own deadline) once it is resolved again.
+    """
+    if item.status not in (Status.RESOLVED, Status.CLOSED):
+        return "hidden"
+    if item.resolved_at is None:
         return "locked" if survey is not None else "hidden"
     if item.merged_into_id is not None:  # type: ignore[attr-defined]
         return "locked" if survey is not None else "hidden"

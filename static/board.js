@@ -3,7 +3,8 @@
 //  - live countdowns: every <time class="due"> is re-counted every 30 s, green/amber/red;
 //  - the board's auto-refresh waits while a card form has an unsaved choice, so a refresh
 //    never resets a select the user is about to submit; open "Change" panels stay open;
-//  - selections for bulk changes are cleared after a bulk change;
+//  - selections for bulk changes are cleared after a bulk change was applied (not after a
+//    refusal, which keeps them to correct);
 //  - j / k move focus to the next / previous card;
 //  - focus survives a swap: when a card action or the auto-refresh replaces the card (or the
 //    board) that held the focus, it goes back to the same control, or to that card's link;
@@ -112,7 +113,11 @@
 
   document.addEventListener("htmx:afterRequest", function (evt) {
     var elt = evt.detail.elt;
-    if (elt && elt.id === "bulk-form" && evt.detail.successful) {
+    // Only after a change was applied: a 422 ("select at least one card") counts as
+    // successful for htmx (it is swapped), and must keep what the user chose.
+    var xhr = evt.detail.xhr;
+    var applied = evt.detail.successful && xhr && xhr.status >= 200 && xhr.status < 300;
+    if (elt && elt.id === "bulk-form" && applied) {
       var boxes = document.querySelectorAll('input[name="item_ids"]:checked');
       for (var i = 0; i < boxes.length; i++) boxes[i].checked = false;
       elt.reset();

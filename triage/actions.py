@@ -68,6 +68,40 @@ async def _bump(item: FeedbackItem, now: datetime, **changes: Any) -> None:
     item.updated_at = now
 
 
+def move_refusal(item: FeedbackItem, status: Status) -> str | None:
+    """Why staff may not move `item` to `status` by hand (the message to show), or None.
+
+    Resolving needs the resolution record (outcome, root cause, remedy, message to the
+    customer), so it happens on the item's page. Closing comes after resolving: an item closed
+    before it was resolved tells the customer "this conversation is closed" without ever
+    having answered them. Internal closes (merging a duplicate) use `change_status` directly.
+    """
+    if status == Status.RESOLVED:
+        return (
+            f"Resolve {item.reference} from its page: a resolution needs an outcome, a root "
+            "cause and a message to the customer."
+        )
+    if status == Status.CLOSED and item.status not in (Status.RESOLVED, Status.CLOSED):
+        return (
+            f"Resolve {item.reference} from its page first: only a resolved item can be "
+            "closed, so the customer always gets an answer."
+        )
+    return None
+
+
+def status_choices(item: FeedbackItem) -> list[Status]:
+    """The statuses a card's or an item page's status picker offers for `item`.
+
+    Closed only once the item is resolved. Resolved stays on offer: the item page sends it
+    to the resolve form, and a card says to resolve from the item's page.
+    """
+    return [s for s in Status if s != Status.CLOSED or move_refusal(item, s) is None]
+
+
+#: What the board's bulk bar offers: never Resolved, which needs a record per item.
+BULK_STATUSES = tuple(s for s in Status if s != Status.RESOLVED)
+
+
 async def move(
     item: FeedbackItem,
     status: Status,
@@ -76,14 +110,11 @@ async def move(
     now: datetime,
     expected_version: int | None = None,
 ) -> None:
-    """Change status (a card moved to another column)."""
+    """Change status by hand (a card moved, the item page's status form, a bulk change)."""
     await _check_version(item, expected_version)
-    if status == Status.RESOLVED:
-        # A resolution needs its record (outcome, root cause, remedy, message to the customer).
-        raise ActionError(
-            f"Resolve {item.reference} from its page: a resolution needs an outcome, a root "
-            "cause and a message to the customer."
-        )
+    refusal = move_refusal(item, status)
+    if refusal:
+        raise ActionError(refusal)
     await change_status(item, status, now=now, actor=actor)
 
 

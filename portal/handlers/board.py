@@ -92,6 +92,8 @@ async def _choices(request: Request) -> dict[str, Any]:
         "sentiments": SENTIMENTS,
         "due_filters": {key: DUE_TITLES[key] for key in DUE_FILTERS},
         "statuses": STATUS_TITLES,
+        "status_choices": actions.status_choices,
+        "bulk_statuses": {status: STATUS_TITLES[status] for status in actions.BULK_STATUSES},
         **template_helpers(),
     }
 
@@ -358,6 +360,10 @@ async def board_bulk(request: Request) -> Response:
     item_ids = [int(v) for v in form.getlist("item_ids") if isinstance(v, str) and v.isdigit()]
     owner_value = str(form.get("owner") or "").strip()
     status_value = str(form.get("status") or "").strip()
+    if not item_ids:
+        return await _bulk_answer(
+            request, user, next_path, "Select at least one card first.", "error", 422
+        )
     try:
         status = Status(status_value) if status_value else None
     except ValueError:
@@ -369,10 +375,6 @@ async def board_bulk(request: Request) -> Response:
     except ActionError as exc:
         return await _bulk_answer(request, user, next_path, str(exc), "error", 422)
     unassign = owner_value == "none"
-    if not item_ids:
-        return await _bulk_answer(
-            request, user, next_path, "Select at least one card first.", "error", 422
-        )
     if status is None and owner is None and not unassign:
         return await _bulk_answer(
             request, user, next_path, "Choose a new owner or a new status to apply.", "error", 422

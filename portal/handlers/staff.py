@@ -15,7 +15,6 @@ from feedback.conversation import (
     STATUS_WORDS,
     ConversationError,
     add_staff_reply,
-    change_status,
     collision_warning,
     messages_written_since,
 )
@@ -28,6 +27,7 @@ from feedback.resolution import (
     default_resolution_values,
     history_outcomes,
     item_outcome,
+    resolved_state,
 )
 from feedback.sentiment import LABELS
 from portal.access import get_customer_for_user, get_item_for_user, writable_customer, writable_item
@@ -44,9 +44,11 @@ from triage.actions import (
     ActionError,
     VersionConflict,
     add_collaborator,
+    move,
     remove_collaborator,
     set_category,
     set_sentiment,
+    status_choices,
 )
 from triage.sla import explain_item_clock
 
@@ -153,17 +155,22 @@ async def _item_page(
     settings = request.app.state.settings
     if "saved_reply_groups" not in extra:
         extra = {**await saved_replies.picker_context(request, item), **extra}
+    outcomes = await resolution_context(request, item)
+    resolutions = outcomes["outcome"].resolutions
+    latest = resolutions[-1] if resolutions else None
     return render(
         request,
         "staff/item.html",
         {
-            **await resolution_context(request, item),
+            **outcomes,
+            "resolved_state": resolved_state(item, latest, events),
             "item": item,
             "messages": messages,
             "message_files": message_files,
             **files.template_context(request),
             "events": events,
-            "statuses": list(Status),
+            "statuses": status_choices(item),
+            "status_error": "",
             "status_words": STATUS_WORDS,
             "reply_error": reply_error,
             "reply_text": reply_text,
@@ -361,13 +368,16 @@ async def item_status(request: Request) -> Response:
     try:
         new_status = Status(str(form.get("status") or ""))
     except ValueError:
-        return await _item_page(request, item, reply_error="Choose a valid status.", status=422)
+        return await _item_page(request, item, status_error="Choose a valid status.", status=422)
     if new_status == Status.RESOLVED:
         # Resolving needs a resolution record: send the rep to the resolve form instead.
         return RedirectResponse(
             request.url_for("staff_item_resolve", item_id=item.id), status_code=303
         )
-    await change_status(item, new_status, now=utcnow(), actor=user)
+    try:
+        await move(item, new_status, actor=user, now=utcnow())
+    except ActionError as exc:
+        return await _item_page(request, item, status_error=str(exc), status=422)
     return RedirectResponse(request.url_for("staff_item", item_id=item.id), status_code=303)
 
 
@@ -418,7 +428,7 @@ async def customer_page(
             "items": items,
             "notes_error": notes_error,
             "status_words": STATUS_WORDS,
-            "outcomes": await history_outcomes([item.id for item in items]),
+            "outcomes": await history_outcomes(items),
             "outcome_labels": OUTCOME_LABELS,
             "last_review": await last_review(customer.id),
             "is_manager": Role(user.role).allows(Role.MANAGER),

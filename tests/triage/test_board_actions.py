@@ -387,6 +387,8 @@ async def test_it_applies_a_bulk_change_with_htmx(client, agent) -> None:
     ("data", "message"),
     [
         ({"status": "in_progress"}, "Select at least one card"),
+        ({}, "Select at least one card"),
+        ({"status": "gone", "owner": "999999"}, "Select at least one card"),
         ({"item_ids": "<id>"}, "Choose a new owner or a new status"),
         ({"item_ids": "<id>", "status": "gone"}, "Choose a status from the list"),
         ({"item_ids": "<id>", "owner": "999999"}, "Choose someone from the list"),
