@@ -76,7 +76,7 @@ async def test_it_shows_the_resolution_and_an_accessible_survey(client, agent) -
     resolution = page.find(id="resolution")
     assert resolution.find(id="outcome").text.strip() == "We have partly resolved this."
     assert resolution.find(id="resolution-message").text == MESSAGE
-    assert resolution.find(id="remedy").text == "Refunded the delivery fee (amount: 4.99)"
+    assert resolution.find(id="remedy").text == "Refunded the delivery fee (amount: $4.99)"
     assert "still on its way" not in resolution.text  # the internal detail stays internal
     survey = page.find(id="survey")
     groups = survey.find_all("fieldset")
