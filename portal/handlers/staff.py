@@ -19,7 +19,7 @@ from feedback.conversation import (
     messages_written_since,
 )
 from feedback.customer_merge import current_customer, possible_duplicates
-from feedback.history import customer_history
+from feedback.history import LIFECYCLE_LABELS, customer_history
 from feedback.label_review import template_helpers
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
 from feedback.resolution import (
@@ -404,6 +404,7 @@ async def customer_page(
             "items": items,
             "notes_error": notes_error,
             "status_words": STATUS_WORDS,
+            "lifecycle_labels": LIFECYCLE_LABELS,
             "outcomes": await history_outcomes([item.id for item in items]),
             "outcome_labels": OUTCOME_LABELS,
             "last_review": await last_review(customer.id),
