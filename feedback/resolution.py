@@ -48,7 +48,16 @@ MAX_FOLLOW_UP_NOTE = 500
 # it counts three times.
 MIN_REAL_TEXT = 40
 CJK_WEIGHT = 3
-CANNED_REPLY = "Write what you did and what happens next — a canned reply is not an answer."
+# Why a short message is refused: mostly stock phrases (a canned reply pasted as it is), or
+# simply too little said.
+CANNED_REPLY = (
+    "This is stock phrases only (like “thank you for your feedback”): write in your own words "
+    "what you did and what happens next."
+)
+TOO_SHORT = (
+    f"This is too short: write at least {MIN_REAL_TEXT} characters about what you did and what "
+    "happens next (greetings, sign-offs and stock phrases do not count)."
+)
 
 OUTCOME_LABELS = {
     Outcome.RESOLVED: "Resolved",
@@ -161,10 +170,19 @@ def real_text(message: str) -> str:
     return " ".join(text.split())
 
 
-def real_length(message: str) -> int:
-    text = real_text(message)
+def _weighted_length(text: str) -> int:
     cjk = len(_CJK.findall(text))
     return len(text) - cjk + cjk * CJK_WEIGHT
+
+
+def real_length(message: str) -> int:
+    return _weighted_length(real_text(message))
+
+
+def stock_length(message: str) -> int:
+    """How much of a message (greeting aside) is canned phrases and sign-offs."""
+    text = _normalise(_GREETING.sub("", message, count=1))
+    return sum(_weighted_length(found.group()) for found in _CANNED_RE.finditer(text))
 
 
 def check_customer_message(message: str) -> str | None:
@@ -175,8 +193,10 @@ def check_customer_message(message: str) -> str | None:
         return "This message is too long (10,000 characters at most)."
     if _PLACEHOLDER.search(message):
         return "Replace the placeholders (like [name]) with real text."
-    if real_length(message) < MIN_REAL_TEXT:
-        return CANNED_REPLY
+    real = real_length(message)
+    if real < MIN_REAL_TEXT:
+        # More stock phrase than own words: a canned reply; else just too little said.
+        return CANNED_REPLY if stock_length(message) > real else TOO_SHORT
     return None
 
 
