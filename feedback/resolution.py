@@ -34,6 +34,7 @@ from feedback.models import (
     Status,
     SurveyResponse,
 )
+from feedback.text_limits import too_long
 from portal.i18n import N_
 
 MAX_MESSAGE_LENGTH = 10_000
@@ -190,7 +191,7 @@ def check_customer_message(message: str) -> str | None:
     if not message.strip():
         return "Write the message to the customer."
     if len(message) > MAX_MESSAGE_LENGTH:
-        return "This message is too long (10,000 characters at most)."
+        return too_long(MAX_MESSAGE_LENGTH)
     if _PLACEHOLDER.search(message):
         return "Replace the placeholders (like [name]) with real text."
     real = real_length(message)
@@ -273,13 +274,13 @@ def validate_resolution(
     elif outcome == Outcome.NOT_RESOLVED and not detail:
         errors["outcome_detail"] = "Say why it could not be resolved."
     elif len(detail) > MAX_DETAIL_LENGTH:
-        errors["outcome_detail"] = "This is too long (2,000 characters at most)."
+        errors["outcome_detail"] = too_long(MAX_DETAIL_LENGTH)
     if values["root_cause"] not in root_causes:
         errors["root_cause"] = "Choose the root cause from the list."
     if not values["remedy"]:
         errors["remedy"] = 'Say what we gave or did for the customer (write "None" if nothing).'
     elif len(values["remedy"]) > MAX_REMEDY_LENGTH:
-        errors["remedy"] = "This is too long (2,000 characters at most)."
+        errors["remedy"] = too_long(MAX_REMEDY_LENGTH)
     amount, amount_error = _parse_amount(values["remedy_amount"])
     if amount_error:
         errors["remedy_amount"] = amount_error
@@ -297,7 +298,7 @@ def validate_resolution(
         if follow_up_days is None:
             errors["follow_up_days"] = "Enter the days until the follow-up, from 1 to 365."
     if len(values["follow_up_note"]) > MAX_FOLLOW_UP_NOTE:
-        errors["follow_up_note"] = "This is too long (500 characters at most)."
+        errors["follow_up_note"] = too_long(MAX_FOLLOW_UP_NOTE)
     if errors or outcome is None or effort is None:
         return None, errors
     return (
@@ -493,7 +494,7 @@ def validate_survey(form: Mapping[str, Any]) -> tuple[SurveyInput | None, dict[s
         errors["recommend"] = N_("Choose how likely you are to recommend us, from 0 to 10.")
     comment = _clean(form.get("comment"))
     if len(comment) > SURVEY_COMMENT_LIMIT:
-        errors["comment"] = N_("Your comment is too long (2,000 characters at most).")
+        errors["comment"] = too_long(SURVEY_COMMENT_LIMIT)
     if errors or satisfaction is None or recommend is None:
         return None, errors
     return SurveyInput(satisfaction, recommend, comment), {}

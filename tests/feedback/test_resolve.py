@@ -202,7 +202,7 @@ def test_it_accepts_a_complete_resolution(overrides, expected) -> None:
             "Replace the placeholders (like [name]) with real text.",
         ),
         ("Dear [name],\n" + GOOD_MESSAGE, "Replace the placeholders (like [name]) with real text."),
-        ("x" * 10_001, "This message is too long (10,000 characters at most)."),
+        ("x" * 10_001, "This is too long (10,000 characters at most)."),
         (GOOD_MESSAGE, None),
         (
             "Hello Jo, the invoice charged you twice for March; I cancelled the second charge "
