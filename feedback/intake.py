@@ -305,7 +305,7 @@ async def _create_item(
         await attach(message, files, now=now)
         if links is not None:
             await queue_confirmation(item, customer, links, now=now)
-        detail = f"received via {channel.value}"
+        detail = f"received via {channel.value.replace('_', ' ')}"  # "in person", not in_person
         if logged_by is not None:
             detail += f", logged by {logged_by.name}"
         if files:

@@ -60,12 +60,6 @@ TOO_SHORT = (
     "happens next (greetings, sign-offs and stock phrases do not count)."
 )
 
-OUTCOME_LABELS = {
-    Outcome.RESOLVED: "Resolved",
-    Outcome.PARTLY_RESOLVED: "Partly resolved",
-    Outcome.NOT_RESOLVED: "Could not be resolved",
-    Outcome.NOT_A_PROBLEM: "Not a problem",
-}
 # What the customer reads on the tracking page, translated where it is shown.
 OUTCOME_WORDS = {
     Outcome.RESOLVED: N_("We have resolved this."),

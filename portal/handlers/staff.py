@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback import audit_text
 from feedback.at_risk import last_review
 from feedback.attachments import staged
 from feedback.conversation import (
@@ -21,9 +22,9 @@ from feedback.conversation import (
 from feedback.customer_merge import current_customer, possible_duplicates
 from feedback.history import LIFECYCLE_LABELS, customer_history
 from feedback.label_review import template_helpers
+from feedback.labels import OUTCOME_LABELS
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
 from feedback.resolution import (
-    OUTCOME_LABELS,
     default_resolution_values,
     history_outcomes,
     item_outcome,
@@ -161,6 +162,8 @@ async def _item_page(
             "message_files": message_files,
             **files.template_context(request),
             "events": events,
+            "describe_event": audit_text.describe,
+            "event_actor": audit_text.actor,
             "statuses": list(Status),
             "status_words": STATUS_WORDS,
             "reply_error": reply_error,

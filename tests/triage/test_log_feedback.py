@@ -49,7 +49,7 @@ async def test_it_logs_feedback_for_the_customer_and_opens_the_item(client, agen
     assert (await Message.get(item_id=item.id)).author_kind == "customer"
     created = await Event.get(item_id=item.id, action="created")
     assert created.actor_id == agent.id
-    assert created.detail == "received via in_person, logged by Ana Costa"
+    assert created.detail == "received via in person, logged by Ana Costa"
     assert item.next_due is not None  # the clock started like for web feedback
 
 
