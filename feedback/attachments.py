@@ -53,7 +53,8 @@ TYPE_LABELS = {
     "text/plain": N_("Text"),
 }
 DEFAULT_MAX_FILES = 5
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# 10 MB in the decimal units format_size shows, so the form says "10 MB" (not 10.5 MB).
+DEFAULT_MAX_BYTES = 10_000_000
 MAX_NAME_LENGTH = 120
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Characters that must not reach a file name: controls, and the ones that reorder text

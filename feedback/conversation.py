@@ -16,6 +16,7 @@ from feedback.customer_mail import CustomerLinks, queue_staff_reply
 from feedback.followups import cancel_pending_follow_ups
 from feedback.models import OPEN_STATUSES, AuthorKind, Customer, FeedbackItem, Message, Status
 from feedback.sentiment import score_text
+from feedback.text_limits import too_long
 from portal.i18n import N_
 from triage.notify import notify_watchers
 from triage.sla import refresh_targets
@@ -80,7 +81,7 @@ def _check_body(body: str) -> str:
     if not body:
         raise ConversationError(N_("Write a message first."))
     if len(body) > MAX_REPLY_LENGTH:
-        raise ConversationError(N_("This message is too long (10,000 characters at most)."))
+        raise ConversationError(too_long(MAX_REPLY_LENGTH))
     return body
 
 

@@ -121,7 +121,8 @@ async def complete_follow_up(follow_up: FollowUp, staff: Any, *, now: datetime) 
         "follow_up_done",
         now=now,
         actor=staff,
-        detail=f"follow-up due {follow_up.due_at.date().isoformat()} done",
+        field="follow-up due",
+        new=follow_up.due_at.date().isoformat(),
     )
     await Customer.filter(id=follow_up.customer_id, owner_id=staff.id).update(  # type: ignore[attr-defined]
         last_owner_contact_at=now

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from feedback.models import Customer, FeedbackItem
+from feedback.models import Customer, FeedbackItem, Lifecycle
+
+# The customer's lifecycle stage as the customer page names it.
+LIFECYCLE_LABELS = {
+    Lifecycle.NEW: "New customer",
+    Lifecycle.ACTIVE: "Active",
+    Lifecycle.AT_RISK: "At risk",
+    Lifecycle.INACTIVE: "Inactive",
+}
 
 
 async def customer_history(customer: Customer) -> list[FeedbackItem]:

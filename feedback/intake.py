@@ -27,6 +27,7 @@ from feedback.customer_merge import current_customer
 from feedback.label_review import CATEGORY_CONFIDENCE, GENERIC_CATEGORY
 from feedback.models import AuthorKind, Channel, Customer, FeedbackItem, Kind, Message, Status
 from feedback.sentiment import Sentiment, score_text
+from feedback.text_limits import too_long
 from portal.i18n import N_
 from triage.pipeline import triage_new_item
 
@@ -91,7 +92,7 @@ def validate_submission(
         errors["message"] = N_("Write your message.")
     for name, limit in LIMITS.items():
         if name not in errors and len(values[name]) > limit:
-            errors[name] = N_("This is too long.")
+            errors[name] = too_long(limit)
     token = _clean(data.get("submission_token"))[:64] or None
     if errors:
         return None, errors
@@ -304,7 +305,7 @@ async def _create_item(
         await attach(message, files, now=now)
         if links is not None:
             await queue_confirmation(item, customer, links, now=now)
-        detail = f"received via {channel.value}"
+        detail = f"received via {channel.value.replace('_', ' ')}"  # "in person", not in_person
         if logged_by is not None:
             detail += f", logged by {logged_by.name}"
         if files:

@@ -35,6 +35,7 @@ from feedback.models import (
     Status,
     SurveyResponse,
 )
+from feedback.text_limits import too_long
 from portal.i18n import N_
 
 MAX_MESSAGE_LENGTH = 10_000
@@ -49,14 +50,17 @@ MAX_FOLLOW_UP_NOTE = 500
 # it counts three times.
 MIN_REAL_TEXT = 40
 CJK_WEIGHT = 3
-CANNED_REPLY = "Write what you did and what happens next — a canned reply is not an answer."
+# Why a short message is refused: mostly stock phrases (a canned reply pasted as it is), or
+# simply too little said.
+CANNED_REPLY = (
+    "This is stock phrases only (like “thank you for your feedback”): write in your own words "
+    "what you did and what happens next."
+)
+TOO_SHORT = (
+    f"This is too short: write at least {MIN_REAL_TEXT} characters about what you did and what "
+    "happens next (greetings, sign-offs and stock phrases do not count)."
+)
 
-OUTCOME_LABELS = {
-    Outcome.RESOLVED: "Resolved",
-    Outcome.PARTLY_RESOLVED: "Partly resolved",
-    Outcome.NOT_RESOLVED: "Could not be resolved",
-    Outcome.NOT_A_PROBLEM: "Not a problem",
-}
 # What the customer reads on the tracking page, translated where it is shown.
 OUTCOME_WORDS = {
     Outcome.RESOLVED: N_("We have resolved this."),
@@ -162,10 +166,19 @@ def real_text(message: str) -> str:
     return " ".join(text.split())
 
 
-def real_length(message: str) -> int:
-    text = real_text(message)
+def _weighted_length(text: str) -> int:
     cjk = len(_CJK.findall(text))
     return len(text) - cjk + cjk * CJK_WEIGHT
+
+
+def real_length(message: str) -> int:
+    return _weighted_length(real_text(message))
+
+
+def stock_length(message: str) -> int:
+    """How much of a message (greeting aside) is canned phrases and sign-offs."""
+    text = _normalise(_GREETING.sub("", message, count=1))
+    return sum(_weighted_length(found.group()) for found in _CANNED_RE.finditer(text))
 
 
 def check_customer_message(message: str) -> str | None:
@@ -173,11 +186,13 @@ def check_customer_message(message: str) -> str | None:
     if not message.strip():
         return "Write the message to the customer."
     if len(message) > MAX_MESSAGE_LENGTH:
-        return "This message is too long (10,000 characters at most)."
+        return too_long(MAX_MESSAGE_LENGTH)
     if _PLACEHOLDER.search(message):
         return "Replace the placeholders (like [name]) with real text."
-    if real_length(message) < MIN_REAL_TEXT:
-        return CANNED_REPLY
+    real = real_length(message)
+    if real < MIN_REAL_TEXT:
+        # More stock phrase than own words: a canned reply; else just too little said.
+        return CANNED_REPLY if stock_length(message) > real else TOO_SHORT
     return None
 
 
@@ -254,13 +269,13 @@ def validate_resolution(
     elif outcome == Outcome.NOT_RESOLVED and not detail:
         errors["outcome_detail"] = "Say why it could not be resolved."
     elif len(detail) > MAX_DETAIL_LENGTH:
-        errors["outcome_detail"] = "This is too long (2,000 characters at most)."
+        errors["outcome_detail"] = too_long(MAX_DETAIL_LENGTH)
     if values["root_cause"] not in root_causes:
         errors["root_cause"] = "Choose the root cause from the list."
     if not values["remedy"]:
         errors["remedy"] = 'Say what we gave or did for the customer (write "None" if nothing).'
     elif len(values["remedy"]) > MAX_REMEDY_LENGTH:
-        errors["remedy"] = "This is too long (2,000 characters at most)."
+        errors["remedy"] = too_long(MAX_REMEDY_LENGTH)
     amount, amount_error = _parse_amount(values["remedy_amount"])
     if amount_error:
         errors["remedy_amount"] = amount_error
@@ -278,7 +293,7 @@ def validate_resolution(
         if follow_up_days is None:
             errors["follow_up_days"] = "Enter the days until the follow-up, from 1 to 365."
     if len(values["follow_up_note"]) > MAX_FOLLOW_UP_NOTE:
-        errors["follow_up_note"] = "This is too long (500 characters at most)."
+        errors["follow_up_note"] = too_long(MAX_FOLLOW_UP_NOTE)
     if errors or outcome is None or effort is None:
         return None, errors
     return (
@@ -513,7 +528,7 @@ def validate_survey(form: Mapping[str, Any]) -> tuple[SurveyInput | None, dict[s
         errors["recommend"] = N_("Choose how likely you are to recommend us, from 0 to 10.")
     comment = _clean(form.get("comment"))
     if len(comment) > SURVEY_COMMENT_LIMIT:
-        errors["comment"] = N_("Your comment is too long (2,000 characters at most).")
+        errors["comment"] = too_long(SURVEY_COMMENT_LIMIT)
     if errors or satisfaction is None or recommend is None:
         return None, errors
     return SurveyInput(satisfaction, recommend, comment), {}

@@ -4,6 +4,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from portal.handlers import (
+    assets,
     attachments,
     customer_merge,
     health,
@@ -111,5 +112,6 @@ routes = [
     *manage_routes,
     # Monitoring (no sign-in, no customer data)
     Route("/healthz", health.healthz, name="healthz"),
+    Route("/favicon.ico", assets.favicon, name="favicon"),
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -7,6 +7,7 @@ such response sends `Vary: HX-Request` so caches keep the two apart.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,19 @@ def build_templates() -> Jinja2Templates:
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.globals["format_day"] = i18n.format_day  # in the request's language, like gettext
     env.globals["url_for"] = url_for  # Jinja2Templates keeps a url_for already set
+    env.filters["in_field_order"] = in_field_order
     return Jinja2Templates(env=env, context_processors=[_request_context])
+
+
+def in_field_order(errors: Mapping[str, Any], fields: Iterable[str]) -> list[tuple[str, Any]]:
+    """A form's errors as (field, message) pairs in the order its fields are shown.
+
+    An error summary lists the mistakes top to bottom as the form has them, whatever order
+    the validator checked them in. A key not among `fields` (e.g. "form") comes last, in
+    its own order.
+    """
+    position = {name: index for index, name in enumerate(fields)}
+    return sorted(errors.items(), key=lambda pair: position.get(pair[0], len(position)))
 
 
 def _named_routes(request: Request) -> dict[str, list[BaseRoute]]:

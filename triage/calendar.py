@@ -33,11 +33,26 @@ __all__ = [
     "DAY_NAMES",
     "END_OF_DAY",
     "BusinessCalendar",
+    "HoursSpecError",
     "Interval",
     "WeeklyHours",
     "as_utc",
 ]
 
+
+class HoursSpecError(ValueError):
+    """A business-hours spec that does not read.
+
+    ``str(error)`` is for developers and logs (it names the clause); ``for_people`` says the
+    same to a manager typing the hours into the settings page, with what to write instead.
+    """
+
+    def __init__(self, message: str, *, for_people: str) -> None:
+        super().__init__(message)
+        self.for_people = for_people
+
+
+_EXAMPLE = "“mon-fri 09:00-17:00”"
 Interval = tuple[time, time]
 WeeklyHours = dict[int, tuple[Interval, ...]]
 
@@ -157,8 +172,9 @@ class BusinessCalendar:
         Raises ``ValueError`` naming the offending clause on any bad input.
         """
         if not isinstance(spec, str) or not spec.strip():
-            raise ValueError(
-                "empty business-hours spec; write e.g. 'mon-fri 09:00-17:00' or '24/7'"
+            raise HoursSpecError(
+                "empty business-hours spec; write e.g. 'mon-fri 09:00-17:00' or '24/7'",
+                for_people=f"Enter the opening hours, such as {_EXAMPLE} or “24/7”.",
             )
         text = spec.strip().lower()
         if text == _ALWAYS_OPEN_SPEC:
@@ -169,16 +185,25 @@ class BusinessCalendar:
             if not clause:
                 continue
             if clause == _ALWAYS_OPEN_SPEC:
-                raise ValueError(f"bad business-hours spec {spec!r}: '24/7' must be the whole spec")
+                raise HoursSpecError(
+                    f"bad business-hours spec {spec!r}: '24/7' must be the whole spec",
+                    for_people="“24/7” means always open, so write it alone, without other hours.",
+                )
             for day, interval in _parse_clause(clause):
                 hours.setdefault(day, []).append(interval)
         if not hours:
-            raise ValueError(f"bad business-hours spec {spec!r}: no opening hours found")
+            raise HoursSpecError(
+                f"bad business-hours spec {spec!r}: no opening hours found",
+                for_people=f"Enter the opening hours, such as {_EXAMPLE} or “24/7”.",
+            )
         weekly = {day: tuple(intervals) for day, intervals in hours.items()}
         try:
             return cls(
                 name=name, timezone=timezone, weekly_hours=weekly, holidays=frozenset(holidays)
             )
+        except HoursSpecError as exc:
+            message = f"bad business-hours spec {spec!r}: {exc}"
+            raise HoursSpecError(message, for_people=exc.for_people) from exc
         except ValueError as exc:
             raise ValueError(f"bad business-hours spec {spec!r}: {exc}") from exc
 
@@ -368,9 +393,11 @@ def _normalise_hours(weekly_hours: WeeklyHours, name: str) -> WeeklyHours:
         checked.sort(key=lambda pair: _start_key(pair[0]))
         for (_s1, e1), (s2, e2) in zip(checked, checked[1:], strict=False):
             if _start_key(s2) < _end_key(e1):
-                raise ValueError(
-                    f"calendar {name!r}: {DAY_NAMES[day]} intervals overlap around "
-                    f"{_fmt_time(s2, is_end=False)}-{_fmt_time(e2, is_end=True)}"
+                where = f"{_fmt_time(s2, is_end=False)}-{_fmt_time(e2, is_end=True)}"
+                raise HoursSpecError(
+                    f"calendar {name!r}: {DAY_NAMES[day]} intervals overlap around {where}",
+                    for_people=f"On {_full_day(day).capitalize()}s two ranges overlap around "
+                    f"{where}: give each hour once, such as “mon 09:00-12:00,13:00-17:00”.",
                 )
         if checked:
             result[day] = tuple(checked)
@@ -388,12 +415,13 @@ def _end_key(value: time) -> tuple[int, int, int, int]:
 def _parse_clause(clause: str) -> list[tuple[int, Interval]]:
     match = _CLAUSE_RE.fullmatch(clause)
     if match is None:
-        raise ValueError(
+        raise HoursSpecError(
             f"bad business-hours clause {clause!r}: expected days then hours, "
-            "e.g. 'mon-fri 09:00-17:00'"
+            "e.g. 'mon-fri 09:00-17:00'",
+            for_people=f"“{clause}” should be days then hours, such as {_EXAMPLE}.",
         )
     days = _parse_days(match["days"], clause)
-    intervals = [_parse_interval(part, clause) for part in match["hours"].split(",")]
+    intervals = [_parse_interval(part, clause, days) for part in match["hours"].split(",")]
     return [(day, interval) for day in days for interval in intervals]
 
 
@@ -402,8 +430,10 @@ def _parse_day(token: str, clause: str) -> int:
     for index in range(7):
         if len(word) >= 3 and _full_day(index).startswith(word):
             return index
-    raise ValueError(
-        f"bad business-hours clause {clause!r}: unknown day {word!r} (use {', '.join(DAY_NAMES)})"
+    raise HoursSpecError(
+        f"bad business-hours clause {clause!r}: unknown day {word!r} (use {', '.join(DAY_NAMES)})",
+        for_people=f"“{word}” is not a day: write {', '.join(DAY_NAMES)} (or the full names), "
+        f"such as {_EXAMPLE}.",
     )
 
 
@@ -415,7 +445,11 @@ def _parse_days(text: str, clause: str) -> list[int]:
     days: list[int] = []
     for part in text.split(","):
         if not part.strip():
-            raise ValueError(f"bad business-hours clause {clause!r}: empty day in the day list")
+            raise HoursSpecError(
+                f"bad business-hours clause {clause!r}: empty day in the day list",
+                for_people=f"“{clause}” has an empty day in its list: separate days with one "
+                "comma, such as “mon,wed,fri 09:00-17:00”.",
+            )
         if "-" in part:
             first, _, last = part.partition("-")
             begin, end = _parse_day(first, clause), _parse_day(last, clause)
@@ -426,41 +460,73 @@ def _parse_days(text: str, clause: str) -> list[int]:
     return list(dict.fromkeys(days))
 
 
-def _parse_interval(text: str, clause: str) -> Interval:
+def _parse_interval(text: str, clause: str, days: list[int]) -> Interval:
     start_text, sep, end_text = text.strip().partition("-")
     if not sep:
-        raise ValueError(
+        raise HoursSpecError(
             f"bad business-hours clause {clause!r}: interval {text.strip()!r} "
-            "should look like 09:00-17:00"
+            "should look like 09:00-17:00",
+            for_people=f"“{text.strip()}” should be a range of hours, such as 09:00-17:00.",
         )
     start = _parse_time(start_text, clause, is_end=False)
     end = _parse_time(end_text, clause, is_end=True)
     if _end_key(end) <= _start_key(start):
-        raise ValueError(
+        raise HoursSpecError(
             f"bad business-hours clause {clause!r}: interval {text.strip()!r} must end after it "
-            "starts (split intervals that cross midnight: 'fri 22:00-24:00; sat 00:00-02:00')"
+            "starts (split intervals that cross midnight: 'fri 22:00-24:00; sat 00:00-02:00')",
+            for_people=_backwards_advice(start, end, days),
         )
     return (start, end)
+
+
+def _backwards_advice(start: time, end: time, days: list[int]) -> str:
+    """What to write instead of a range that ends before it starts (or where it starts)."""
+    opens, closes = _fmt_time(start, is_end=False), _fmt_time(end, is_end=True)
+    if start == end:
+        return (
+            f"{opens}–{closes} starts and ends at the same time: for a whole day write 00:00-24:00."
+        )
+    next_days = [(day + 1) % 7 for day in days]
+    split = f"{_fmt_day_run(days)} {opens}-24:00; {_fmt_day_run(next_days)} 00:00-{closes}"
+    return (
+        f"{opens}–{closes} ends before it starts: for hours past midnight write two ranges, "
+        f"the second on the next day: “{split}”."
+    )
 
 
 def _parse_time(text: str, clause: str, *, is_end: bool) -> time:
     match = _TIME_RE.fullmatch(text.strip())
     if match is None:
-        raise ValueError(
-            f"bad business-hours clause {clause!r}: bad time {text.strip()!r}, expected HH:MM"
+        raise HoursSpecError(
+            f"bad business-hours clause {clause!r}: bad time {text.strip()!r}, expected HH:MM",
+            for_people=f"“{text.strip()}” is not a time: write hours and minutes, such as 09:00.",
         )
     hour, minute = int(match[1]), int(match[2])
     if hour == 24 and minute == 0:
         if not is_end:
-            raise ValueError(
-                f"bad business-hours clause {clause!r}: 24:00 can only end an interval"
+            raise HoursSpecError(
+                f"bad business-hours clause {clause!r}: 24:00 can only end an interval",
+                for_people="24:00 (midnight at the end of the day) can only end a range: to "
+                "start at midnight write 00:00.",
             )
         return END_OF_DAY
     if hour > 23 or minute > 59:
-        raise ValueError(f"bad business-hours clause {clause!r}: no such time {text.strip()!r}")
+        raise HoursSpecError(
+            f"bad business-hours clause {clause!r}: no such time {text.strip()!r}",
+            for_people=f"“{text.strip()}” is not a time of day: use 00:00 to 23:59, or 24:00 "
+            "to close at midnight.",
+        )
     if is_end and hour == 0 and minute == 0:
         return END_OF_DAY  # '00:00' as an end can only mean midnight at the end of the day
     return time(hour, minute)
+
+
+def _fmt_day_run(days: list[int]) -> str:
+    """Days in the order they were written: ``[4, 5, 6, 0]`` -> ``"fri-mon"`` (a run that
+    wraps past Sunday stays one range), anything else as :func:`_fmt_days` writes it."""
+    if len(days) > 1 and all((b - a) % 7 == 1 for a, b in zip(days, days[1:], strict=False)):
+        return f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
+    return _fmt_days(sorted(days))
 
 
 def _fmt_days(days: list[int]) -> str:

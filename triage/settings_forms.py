@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from feedback.addresses import is_mail_address, normalise_email
-from triage.calendar import BusinessCalendar
+from triage.calendar import BusinessCalendar, HoursSpecError
 from triage.priority import KINDS, PRIORITIES
 
 __all__ = [
@@ -412,7 +412,9 @@ def validate_calendar(
     else:
         try:
             BusinessCalendar.from_spec(name or "calendar", "UTC", spec)
-        except ValueError as exc:
+        except HoursSpecError as exc:
+            errors["spec"] = exc.for_people
+        except ValueError as exc:  # pragma: no cover - every parser error is an HoursSpecError
             errors["spec"] = _sentence(str(exc))
     holidays = _holidays(_text(form, "holidays"), errors)
     is_default = _flag(form, "is_default")

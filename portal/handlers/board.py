@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from feedback.label_review import template_helpers
+from feedback.labels import STATUS_TITLES
 from feedback.models import FeedbackItem, Kind, Priority, Status
 from portal.access import writable_item
 from portal.auth import require_role
@@ -56,14 +57,6 @@ BOARD_FRAGMENT = "triage/partials/_board.html"
 CARD_FRAGMENT = "triage/partials/_card.html"
 NOTICE_KEY = "board_notice"
 BOARD_CHANGED = {"HX-Trigger-After-Settle": "board-changed"}
-STATUS_TITLES = {
-    Status.NEW: "New",
-    Status.ASSIGNED: "Assigned",
-    Status.IN_PROGRESS: "In progress",
-    Status.WAITING_ON_CUSTOMER: "Waiting on customer",
-    Status.RESOLVED: "Resolved",
-    Status.CLOSED: "Closed",
-}
 DUE_TITLES = {
     "breached": "Breached",
     "at_risk": "At risk",

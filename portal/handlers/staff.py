@@ -9,6 +9,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from feedback import audit_text
 from feedback.at_risk import last_review
 from feedback.attachments import staged
 from feedback.conversation import (
@@ -19,11 +20,11 @@ from feedback.conversation import (
     messages_written_since,
 )
 from feedback.customer_merge import current_customer, possible_duplicates
-from feedback.history import customer_history
+from feedback.history import LIFECYCLE_LABELS, customer_history
 from feedback.label_review import template_helpers
+from feedback.labels import OUTCOME_LABELS
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
 from feedback.resolution import (
-    OUTCOME_LABELS,
     default_resolution_values,
     history_outcomes,
     item_outcome,
@@ -169,6 +170,8 @@ async def _item_page(
             "message_files": message_files,
             **files.template_context(request),
             "events": events,
+            "describe_event": audit_text.describe,
+            "event_actor": audit_text.actor,
             "statuses": status_choices(item),
             "status_error": "",
             "status_words": STATUS_WORDS,
@@ -428,6 +431,7 @@ async def customer_page(
             "items": items,
             "notes_error": notes_error,
             "status_words": STATUS_WORDS,
+            "lifecycle_labels": LIFECYCLE_LABELS,
             "outcomes": await history_outcomes(items),
             "outcome_labels": OUTCOME_LABELS,
             "last_review": await last_review(customer.id),

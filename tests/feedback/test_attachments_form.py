@@ -88,7 +88,8 @@ async def test_it_shows_the_file_field_with_its_limits(client) -> None:
     assert field["type"] == "file" and field.has_attr("multiple")
     assert "image/png" in field["accept"] and "text/html" not in field["accept"]
     assert page.find("label", attrs={"for": "files"}) is not None
-    assert "5 files" in page.find(id="files-hint").text
+    hint = page.find(id="files-hint").text
+    assert hint.startswith("Up to 5 files of 10 MB each")  # 10,000,000 bytes, not 10.5 MB
 
 
 async def test_it_still_takes_the_form_without_files(client, store_dir) -> None:

@@ -102,10 +102,10 @@ REQUIRED_ERRORS = [
     ("touchpoint", "Moon base", "Choose a place from the list, or leave it empty."),
     ("subject", "", "Give your message a short subject."),
     ("message", "", "Write your message."),
-    ("message", "x" * 10_001, "This is too long."),
-    ("subject", "s" * 201, "This is too long."),
-    ("name", "n" * 121, "This is too long."),
-    ("order_reference", "o" * 61, "This is too long."),
+    ("message", "x" * 10_001, "This is too long (10,000 characters at most)."),
+    ("subject", "s" * 201, "This is too long (200 characters at most)."),
+    ("name", "n" * 121, "This is too long (120 characters at most)."),
+    ("order_reference", "o" * 61, "This is too long (60 characters at most)."),
 ]
 
 

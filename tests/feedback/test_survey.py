@@ -178,7 +178,7 @@ async def test_it_lets_the_customer_change_the_answer_for_a_week(client, agent) 
         ),
         (
             {"satisfaction": "3", "recommend": "7", "comment": "x" * 2001},
-            {"comment-error": "Your comment is too long (2,000 characters at most)."},
+            {"comment-error": "This is too long (2,000 characters at most)."},
         ),
     ],
 )

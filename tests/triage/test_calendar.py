@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
-from triage.calendar import BusinessCalendar
+from triage.calendar import BusinessCalendar, HoursSpecError
 
 HOLIDAYS = (date(2026, 4, 3), date(2026, 4, 6))  # Good Friday, Easter Monday
 BERLIN = BusinessCalendar.from_spec(
@@ -119,6 +120,73 @@ def test_it_writes_a_spec_that_reads_back(spec: str, canonical: str) -> None:
 def test_it_rejects_bad_specs_with_a_clear_message(spec: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         BusinessCalendar.from_spec("c", "Europe/Berlin", spec)
+
+
+@pytest.mark.parametrize(
+    ("spec", "for_people"),
+    [
+        ("", "Enter the opening hours, such as “mon-fri 09:00-17:00” or “24/7”."),
+        (";;", "Enter the opening hours, such as “mon-fri 09:00-17:00” or “24/7”."),
+        (
+            "mun-fri 09:00-17:00",
+            "“mun” is not a day: write mon, tue, wed, thu, fri, sat, sun (or the full names), "
+            "such as “mon-fri 09:00-17:00”.",
+        ),
+        ("mon-fri", "“mon-fri” should be days then hours, such as “mon-fri 09:00-17:00”."),
+        ("mon-fri 9-17", "“9” is not a time: write hours and minutes, such as 09:00."),
+        ("mon-fri 09:00", "“09:00” should be a range of hours, such as 09:00-17:00."),
+        (
+            "mon-fri 18:00-09:00",
+            "18:00–09:00 ends before it starts: for hours past midnight write two ranges, the "
+            "second on the next day: “mon-fri 18:00-24:00; tue-sat 00:00-09:00”.",
+        ),
+        (
+            "sun 22:00-02:00",
+            "22:00–02:00 ends before it starts: for hours past midnight write two ranges, the "
+            "second on the next day: “sun 22:00-24:00; mon 00:00-02:00”.",
+        ),
+        (
+            "fri-mon 20:00-04:00",
+            "20:00–04:00 ends before it starts: for hours past midnight write two ranges, the "
+            "second on the next day: “fri-mon 20:00-24:00; sat-tue 00:00-04:00”.",
+        ),
+        (
+            "mon 09:00-09:00",
+            "09:00–09:00 starts and ends at the same time: for a whole day write 00:00-24:00.",
+        ),
+        (
+            "mon 25:00-26:00",
+            "“25:00” is not a time of day: use 00:00 to 23:59, or 24:00 to close at midnight.",
+        ),
+        (
+            "mon 24:00-24:00",
+            "24:00 (midnight at the end of the day) can only end a range: to start at midnight "
+            "write 00:00.",
+        ),
+        (
+            "mon-fri 09:00-12:00; fri 11:00-13:00",
+            "On Fridays two ranges overlap around 11:00-13:00: give each hour once, such as "
+            "“mon 09:00-12:00,13:00-17:00”.",
+        ),
+        (
+            "mon 09:00-17:00; 24/7",
+            "“24/7” means always open, so write it alone, without other hours.",
+        ),
+        (
+            "mon,,tue 09:00-17:00",
+            "“mon,,tue 09:00-17:00” has an empty day in its list: separate days with one comma, "
+            "such as “mon,wed,fri 09:00-17:00”.",
+        ),
+    ],
+)
+def test_it_tells_a_manager_what_to_write_instead(spec: str, for_people: str) -> None:
+    with pytest.raises(HoursSpecError) as caught:
+        BusinessCalendar.from_spec("c", "Europe/Berlin", spec)
+    assert caught.value.for_people == for_people
+    assert "clause" not in for_people and "interval" not in for_people  # no parser words
+    suggested = re.findall(r"“([^”]*;[^”]*)”", for_people)  # a suggested rewrite must parse
+    for rewrite in suggested:
+        assert BusinessCalendar.from_spec("c", "Europe/Berlin", rewrite).weekly_hours
 
 
 @pytest.mark.parametrize(

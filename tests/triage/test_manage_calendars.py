@@ -100,8 +100,8 @@ async def test_it_keeps_exactly_one_default_calendar(client, manager) -> None:
         ("name", "", "Enter a calendar name"),
         ("timezone", "Mars/Olympus", "is not a time zone we know"),
         ("timezone", "../../etc/passwd", "is not a time zone we know"),
-        ("spec", "mon-fri 17:00-09:00", "must end after it starts"),
-        ("spec", "someday 09:00-17:00", "unknown day 'someday'"),
+        ("spec", "mon-fri 17:00-09:00", "17:00–09:00 ends before it starts"),
+        ("spec", "someday 09:00-17:00", "“someday” is not a day"),
         ("spec", "", "Enter the opening hours"),
         ("holidays", "2026-12-25\n25/12/2026", "“25/12/2026” is not a date"),
         ("holidays", "2026-02-30", "“2026-02-30” is not a date"),
@@ -161,3 +161,21 @@ async def test_it_refuses_a_post_without_csrf(client, manager) -> None:
 async def test_it_answers_404_for_an_unknown_calendar(client, manager) -> None:
     await sign_in(client, manager)
     assert (await client.get("/manage/calendars/999999")).status_code == 404
+
+
+async def test_it_explains_hours_past_midnight_in_plain_words(client, manager) -> None:
+    await sign_in(client, manager)
+    response = await post(client, "/manage/calendars", calendar_form(spec="mon-fri 18:00-09:00"))
+    assert response.status_code == 422
+    assert soup(response).find(id="spec-error").text == (
+        "18:00–09:00 ends before it starts: for hours past midnight write two ranges, the "
+        "second on the next day: “mon-fri 18:00-24:00; tue-sat 00:00-09:00”."
+    )
+    assert await BusinessHours.all().count() == 0
+    fixed = await post(
+        client,
+        "/manage/calendars",
+        calendar_form(spec="mon-fri 18:00-24:00; tue-sat 00:00-09:00"),
+    )
+    assert fixed.status_code == 303
+    assert await BusinessHours.all().count() == 1
