@@ -132,6 +132,9 @@ ACTIONS: dict[str, Action] = {
     "survey_changed": Action(N_("Survey answer changed"), _survey),
     "follow_up": Action(N_("Follow-up due"), _day),
     "follow_up_done": Action(N_("Follow-up done"), _was_due),
+    "follow_up_cancelled": Action(
+        N_("Follow-up cancelled"), _was_due, removed_title=N_("Follow-up cancelled")
+    ),
     "warning": Action(N_("Response-time warning")),
     "escalated": Action(N_("Escalated")),
     "triage_failed": Action(N_("Automatic triage failed"), detail=False),

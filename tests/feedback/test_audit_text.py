@@ -157,6 +157,15 @@ EXAMPLES = [
         "Follow-up done: was due Dec 10, 2026",
     ),
     (
+        "follow_up_cancelled",
+        "follow-up due",
+        "2026-12-10",
+        "",
+        "reopened; its next resolution can schedule one",
+        "Follow-up cancelled: was due Dec 10, 2026 "
+        "(reopened; its next resolution can schedule one)",
+    ),
+    (
         "warning",
         "",
         "",

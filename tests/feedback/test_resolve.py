@@ -430,7 +430,7 @@ async def test_it_shows_past_resolutions_and_hides_the_form_once_resolved(client
     assert article.find(class_="outcome").text == "Partly resolved"
     assert article.find(class_="outcome-detail").text == "Refund done, parcel next"
     assert article.find(class_="root-cause").text == "Delivery"
-    assert article.find(class_="remedy").text == "Refunded the delivery fee (4.99)"
+    assert article.find(class_="remedy").text == "Refunded the delivery fee ($4.99)"
     assert article.find(class_="effort").text == "25 min"
 
 
@@ -475,7 +475,7 @@ async def test_it_shows_resolution_and_survey_on_the_customer_history(client, ag
     assert [dd.text for dd in facts.find_all("dd")] == [
         "Resolved",
         "Our own policy or process",
-        "Refunded the delivery fee (4.99)",
+        "Refunded the delivery fee ($4.99)",
     ]
     assert entry.find(id=f"history-survey-{item.id}").text == (
         "Survey: satisfaction 4/5, recommend 9/10"
