@@ -124,7 +124,26 @@ async def escalate(item: FeedbackItem, now: datetime, staff_mail: StaffMail | No
             new=target.name,
             detail=f"escalation rule of {team.name}",
         )
-        await notify(target.id, item, "assigned", f"{item.reference} escalated to you", now)
+        # The new owner hears it where they hear breaches: in the app and (if they want
+        # breach mail) by e-mail; the rep it was taken from sees why it left their board.
+        await _tell(
+            [target.id],
+            item,
+            "assigned",
+            f"{item.reference} escalated to you: “{item.subject}”",
+            mail_kind=ESCALATION,
+            mail_subject=f"{item.reference} escalated to you",
+            now=now,
+            staff_mail=staff_mail,
+        )
+        if old_owner is not None:
+            await notify(
+                old_owner.id,
+                item,
+                "assigned",
+                f"{item.reference} was escalated to {target.name} by the {team.name} rule",
+                now,
+            )
 
 
 async def _warn(item: FeedbackItem, now: datetime, staff_mail: StaffMail | None) -> bool:

@@ -70,9 +70,9 @@ PREFERENCES = (
     MailPreference(
         ESCALATION,
         "mail_escalations",
-        "Breaches",
-        "An item of a team I manage missed its target "
-        "(every manager and admin, when the team has no manager).",
+        "Breaches and escalations",
+        "An item of a team I manage missed its target (every manager and admin, when the "
+        "team has no manager), or a team's escalation rule gave a late item to me.",
     ),
     MailPreference(
         CHANNEL,

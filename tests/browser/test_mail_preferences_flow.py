@@ -41,7 +41,7 @@ def test_it_saves_a_choice_in_place_and_refuses_an_empty_one(live_server, browse
     )
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#mail_escalations-error")).to_have_text(
-        "Breaches: choose e-mail and in-app, or in-app only."
+        "Breaches and escalations: choose e-mail and in-app, or in-app only."
     )
     expect(page.locator("#error-summary")).to_be_visible()
 

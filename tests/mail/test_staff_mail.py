@@ -175,3 +175,34 @@ async def test_the_manage_mail_page_counts_staff_mail(
     assert row is not None
     assert [cell.get_text() for cell in row.find_all("td")] == ["staff warning", "staff", "1"]
     assert int(page.select_one("#count-pending").get_text()) == 1
+
+
+async def test_it_mails_the_rep_an_item_is_escalated_to(
+    staff_settings, smtp_server: SmtpServer, agent, teammate, manager
+) -> None:
+    item = await _setup(agent, teammate, manager, escalate_to=teammate)
+    await sweep(BREACH_AT, staff_mail=staff_mail_for(staff_settings))
+    await deliver(staff_settings)
+
+    by_recipient = {mail.rcpt_tos[0]: mail for mail in smtp_server.received}
+    assert sorted(by_recipient) == sorted([manager.email, teammate.email])
+    mail = by_recipient[teammate.email]
+    assert mail.message["Subject"] == f"{item.reference} escalated to you"
+    note = await Notification.get(kind="assigned", recipient_id=teammate.id)
+    assert note.text == f"{item.reference} escalated to you: “Invoice”" and note.text in mail.text()
+    assert mail.links() == [f"{BASE_URL}/staff/items/{item.id}"]
+    # The rep it was taken from is told in the app, not mailed.
+    told = await Notification.get(kind="assigned", recipient_id=agent.id)
+    assert told.text == f"{item.reference} was escalated to Ben Okafor by the Care rule"
+    assert agent.email not in by_recipient
+
+
+async def test_it_respects_a_rep_who_wants_no_breach_mail(
+    staff_settings, smtp_server: SmtpServer, agent, teammate, manager
+) -> None:
+    await StaffUser.filter(id=teammate.id).update(mail_escalations=False)
+    await _setup(agent, teammate, manager, escalate_to=teammate)
+    await sweep(BREACH_AT, staff_mail=staff_mail_for(staff_settings))
+    await deliver(staff_settings)
+    assert _to(smtp_server.received) == [manager.email]
+    assert await Notification.filter(kind="assigned", recipient_id=teammate.id).count() == 1

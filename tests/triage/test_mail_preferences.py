@@ -209,10 +209,13 @@ async def test_managers_see_everyone_s_choices_but_cannot_change_them_there(
     headers = [th.get_text() for th in page.select("#staff thead th")]
     column = headers.index("E-mailed")
     agent_cell = page.find(id=f"staff-{agent.id}").find_all("td")[column]
-    assert agent_cell.get_text(" ", strip=True) == "Breaches (not by e-mail: Target warnings)"
+    assert (
+        agent_cell.get_text(" ", strip=True)
+        == "Breaches and escalations (not by e-mail: Target warnings)"
+    )
     manager_cell = page.find(id=f"staff-{manager.id}").find_all("td")[column]
     assert manager_cell.get_text(" ", strip=True) == (
-        "Target warnings, Breaches, Weekly digest (not by e-mail: Quiet channels)"
+        "Target warnings, Breaches and escalations, Weekly digest (not by e-mail: Quiet channels)"
     )
     assert page.select("#staff input[name^=mail_]") == []
     # Their own page still shows only their own choices.
