@@ -14,7 +14,15 @@ from feedback import audit
 from feedback.attachments import CheckedFile, attach, audit_note
 from feedback.customer_mail import CustomerLinks, queue_staff_reply
 from feedback.followups import cancel_pending_follow_ups
-from feedback.models import OPEN_STATUSES, AuthorKind, Customer, FeedbackItem, Message, Status
+from feedback.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    AuthorKind,
+    Customer,
+    FeedbackItem,
+    Message,
+    Status,
+)
 from feedback.sentiment import score_text
 from feedback.text_limits import too_long
 from portal.i18n import N_
@@ -28,9 +36,6 @@ WINDOW_PASSED = N_(
     "This conversation was resolved a while ago and is closed for replies. Please send us "
     "new feedback."
 )
-
-#: Statuses in which the item counts as answered for good (resolved, then maybe closed).
-DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 #: Statuses in which we owe the customer the next step (see `customer_promise`).
 PROMISE_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)

@@ -34,6 +34,8 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_ON_CUSTOMER)
+#: Answered for good: resolved, then maybe closed.
+DONE_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 class Priority(StrEnum):

@@ -23,6 +23,7 @@ from feedback.customer_mail import CustomerLinks, queue_resolution
 from feedback.duplicates import possible_duplicates
 from feedback.followups import default_follow_up_days, schedule_follow_up
 from feedback.models import (
+    DONE_STATUSES,
     OPEN_STATUSES,
     AuthorKind,
     Customer,
@@ -467,7 +468,7 @@ def resolved_state(
     for event in events:
         if (
             event.action == "status"
-            and event.old_value in (Status.RESOLVED, Status.CLOSED)
+            and event.old_value in DONE_STATUSES
             and event.new_value in OPEN_STATUSES
         ):
             reopened_at = event.created_at
@@ -543,7 +544,7 @@ def survey_state(
     that was reopened: we are working on it again, so there is nothing to rate now. The
     answer comes back (changeable or locked by its own deadline) once it is resolved again.
     """
-    if item.status not in (Status.RESOLVED, Status.CLOSED):
+    if item.status not in DONE_STATUSES:
         return "hidden"
     if item.resolved_at is None:
         return "locked" if survey is not None else "hidden"

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from feedback import audit
 from feedback.conversation import change_status
-from feedback.models import Customer, Event, FeedbackItem, Priority, Status
+from feedback.models import DONE_STATUSES, Customer, Event, FeedbackItem, Priority, Status
 from feedback.training_data import record_staff_label
 from portal.models import Role, StaffUser
 from triage.models import Team
@@ -81,7 +81,7 @@ def move_refusal(item: FeedbackItem, status: Status) -> str | None:
             f"Resolve {item.reference} from its page: a resolution needs an outcome, a root "
             "cause and a message to the customer."
         )
-    if status == Status.CLOSED and item.status not in (Status.RESOLVED, Status.CLOSED):
+    if status == Status.CLOSED and item.status not in DONE_STATUSES:
         return (
             f"Resolve {item.reference} from its page first: only a resolved item can be "
             "closed, so the customer always gets an answer."
