@@ -22,7 +22,7 @@ from feedback.conversation import (
 from feedback.customer_merge import current_customer, possible_duplicates
 from feedback.history import LIFECYCLE_LABELS, customer_history
 from feedback.label_review import template_helpers
-from feedback.labels import OUTCOME_LABELS
+from feedback.labels import OUTCOME_LABELS, STATUS_TITLES
 from feedback.models import Customer, Event, FeedbackItem, Message, Status
 from feedback.resolution import (
     default_resolution_values,
@@ -173,6 +173,7 @@ async def _item_page(
             "describe_event": audit_text.describe,
             "event_actor": audit_text.actor,
             "statuses": status_choices(item),
+            "status_titles": STATUS_TITLES,
             "status_error": "",
             "status_words": STATUS_WORDS,
             "reply_error": reply_error,
